@@ -75,7 +75,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {SYSTEM_ROLE};
 
 def reference_table_sql(table: str) -> str:
     grants = f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {SYSTEM_ROLE};"
-    if table not in SYSTEM_ONLY_TABLES:
+    if table in SYSTEM_ONLY_TABLES:
+        # The app may claim a new code or login (a duplicate fails on the key) but never list them.
+        grants += f"\nGRANT INSERT ON {table} TO {APP_ROLE};"
+    else:
         grants += f"\nGRANT SELECT ON {table} TO {APP_ROLE};"
     return grants
 

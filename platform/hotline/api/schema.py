@@ -1,0 +1,50 @@
+"""The GraphQL schema: one query and one mutation mixin per domain, with production limits."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from hotline.kernel.settings import ApiSettings
+from hotline.tenancy.schema import TenancyMutation, TenancyQuery
+
+
+@strawberry.type
+class Query(TenancyQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(TenancyMutation):
+    pass
+
+
+def build_schema(settings: ApiSettings) -> strawberry.Schema:
+    extensions: list[SchemaExtension | type[SchemaExtension]] = [
+        QueryDepthLimiter(max_depth=settings.max_depth),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+        MaskErrors(),
+    ]
+    if not settings.introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
+                             config=StrawberryConfig(auto_camel_case=True))
+
+
+def schema_sdl() -> str:
+    """The contract written to graphql/schema.graphql (a test fails when it drifts)."""
+    return build_schema(ApiSettings(introspection=True)).as_str() + "\n"

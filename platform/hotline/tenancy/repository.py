@@ -1,0 +1,181 @@
+"""Queries on tenants, units, users and grants. Every scoped query goes through `TenantScope`.
+
+Functions named `system_*` run on the system role's session: sign-in and session lookup, which
+must find an account before any tenant scope exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.kernel.scope import TenantScope
+from hotline.tenancy.models import (
+    Alliance,
+    AllianceMember,
+    AuthSession,
+    LoginDirectory,
+    Region,
+    RoleGrant,
+    Tenant,
+    Unit,
+    User,
+)
+
+# --- tenants -------------------------------------------------------------------------------------
+
+
+async def tenants_in_scope(session: AsyncSession, scope: TenantScope) -> Sequence[Tenant]:
+    rows = await session.scalars(select(Tenant).where(scope.visible(Tenant)).order_by(Tenant.code))
+    return rows.all()
+
+
+async def tenant_by_code(session: AsyncSession, scope: TenantScope, code: str) -> Tenant | None:
+    query = select(Tenant).where(scope.visible(Tenant), Tenant.code == code)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def tenants_by_ids(session: AsyncSession, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Tenant]:
+    allowed = [i for i in ids if scope.contains(i)]
+    if not allowed:
+        return []
+    query = select(Tenant).where(scope.visible(Tenant), Tenant.tenant_id.in_(allowed))
+    return list((await session.scalars(query)).all())
+
+
+async def children_of(
+    session: AsyncSession, scope: TenantScope, parent_ids: Sequence[uuid.UUID]
+) -> Sequence[Tenant]:
+    query = (select(Tenant).where(scope.visible(Tenant), Tenant.parent_id.in_(parent_ids))
+             .order_by(Tenant.code))
+    return (await session.scalars(query)).all()
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+
+async def units_of(session: AsyncSession, scope: TenantScope, tenant_ids: Sequence[uuid.UUID]) -> Sequence[Unit]:
+    query = (select(Unit).where(scope.visible(Unit), Unit.tenant_id.in_(tenant_ids))
+             .order_by(Unit.tenant_id, Unit.code))
+    return (await session.scalars(query)).all()
+
+
+async def unit_by_code(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, code: str) -> Unit | None:
+    query = select(Unit).where(scope.visible(Unit), Unit.tenant_id == tenant_id, Unit.code == code)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def unit_by_id(
+    session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, unit_id: uuid.UUID
+) -> Unit | None:
+    query = select(Unit).where(scope.visible(Unit), Unit.tenant_id == tenant_id, Unit.id == unit_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+# --- users and grants ----------------------------------------------------------------------------
+
+
+async def users_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> Sequence[User]:
+    query = select(User).where(scope.visible(User), User.tenant_id == tenant_id).order_by(User.login)
+    return (await session.scalars(query)).all()
+
+
+async def user_by_login(session: AsyncSession, scope: TenantScope, login: str) -> User | None:
+    query = select(User).where(scope.visible(User), User.login == login)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def grants_in(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> Sequence[RoleGrant]:
+    query = (select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.tenant_id == tenant_id)
+             .order_by(RoleGrant.created_at))
+    return (await session.scalars(query)).all()
+
+
+async def grants_of_users(
+    session: AsyncSession, scope: TenantScope, user_ids: Sequence[uuid.UUID]
+) -> Sequence[RoleGrant]:
+    query = select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.user_id.in_(user_ids))
+    return (await session.scalars(query)).all()
+
+
+async def grant_by_id(session: AsyncSession, scope: TenantScope, grant_id: uuid.UUID) -> RoleGrant | None:
+    query = select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.id == grant_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+async def region(session: AsyncSession, code: str) -> Region | None:
+    return await session.get(Region, code)
+
+
+async def regions_under(session: AsyncSession, parent_code: str | None) -> Sequence[Region]:
+    condition = Region.parent_code.is_(None) if parent_code is None else Region.parent_code == parent_code
+    return (await session.scalars(select(Region).where(condition).order_by(Region.code))).all()
+
+
+async def alliances_of(session: AsyncSession, tenant_codes: Sequence[str]) -> Sequence[Alliance]:
+    member_of = select(AllianceMember.alliance_code).where(AllianceMember.tenant_code.in_(tenant_codes))
+    query = select(Alliance).where(Alliance.code.in_(member_of)).order_by(Alliance.code)
+    return (await session.scalars(query)).all()
+
+
+async def alliance_members(session: AsyncSession, codes: Sequence[str]) -> Sequence[AllianceMember]:
+    query = select(AllianceMember).where(AllianceMember.alliance_code.in_(codes))
+    return (await session.scalars(query.order_by(AllianceMember.tenant_code))).all()
+
+
+# --- system paths (sign-in) ----------------------------------------------------------------------
+
+
+async def system_login(session: AsyncSession, login: str) -> User | None:
+    entry = await session.get(LoginDirectory, login)
+    if entry is None:
+        return None
+    query = select(User).where(User.tenant_id == entry.tenant_id, User.id == entry.user_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def system_session(session: AsyncSession, tenant_id: uuid.UUID, token_hash: str) -> AuthSession | None:
+    query = select(AuthSession).where(
+        AuthSession.tenant_id == tenant_id, AuthSession.token_hash == token_hash,
+        AuthSession.revoked_at.is_(None),
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
+async def system_user(session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    query = select(User).where(User.tenant_id == tenant_id, User.id == user_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def system_grants(session: AsyncSession, user_tenant_id: uuid.UUID, user_id: uuid.UUID) -> Sequence[RoleGrant]:
+    query = select(RoleGrant).where(RoleGrant.user_tenant_id == user_tenant_id, RoleGrant.user_id == user_id)
+    return (await session.scalars(query)).all()
+
+
+async def system_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant | None:
+    return await session.get(Tenant, tenant_id)
+
+
+async def system_tenant_by_code(session: AsyncSession, code: str) -> Tenant | None:
+    return (await session.scalars(select(Tenant).where(Tenant.code == code))).one_or_none()
+
+
+async def system_subtree(session: AsyncSession, tenant_id: uuid.UUID) -> list[uuid.UUID]:
+    query = select(Tenant.tenant_id).where(
+        or_(Tenant.tenant_id == tenant_id, Tenant.ancestors.contains([tenant_id]))
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def system_touch_session(session: AsyncSession, row: AuthSession, now: dt.datetime) -> None:
+    await session.execute(
+        update(AuthSession).where(AuthSession.tenant_id == row.tenant_id, AuthSession.id == row.id)
+        .values(last_seen_at=now)
+    )
