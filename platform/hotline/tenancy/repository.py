@@ -179,3 +179,11 @@ async def system_touch_session(session: AsyncSession, row: AuthSession, now: dt.
         update(AuthSession).where(AuthSession.tenant_id == row.tenant_id, AuthSession.id == row.id)
         .values(last_seen_at=now)
     )
+
+
+async def system_revoke_idle_sessions(session: AsyncSession, idle_before: dt.datetime, now: dt.datetime) -> int:
+    result = await session.execute(
+        update(AuthSession).where(AuthSession.kind == "cookie", AuthSession.revoked_at.is_(None),
+                                  AuthSession.last_seen_at < idle_before).values(revoked_at=now)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
