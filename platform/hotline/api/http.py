@@ -9,12 +9,13 @@ from typing import Any
 
 import strawberry
 import structlog
-from graphql import OperationType
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from prometheus_client import Counter, Histogram
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from hotline.api.context import Context
 from hotline.api.dataloaders import Loaders
@@ -79,6 +80,8 @@ async def execute(request: Request[Any, Any, Any], body: dict[str, Any], *, allo
                 raise _Rollback(result)  # an unexpected failure leaves nothing behind
     except _Rollback as rollback:
         result = rollback.result
+    except InvalidOperationTypeError:
+        raise HTTPException(status_code=405, detail="mutations are accepted over POST only") from None
     REQUESTS.labels("error" if result.errors else "ok").inc()
     LATENCY.observe(time.perf_counter() - started)
     payload: dict[str, Any] = {"data": result.data}
