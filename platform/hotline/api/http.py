@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 import structlog
 from litestar import Request, Response, get, post
+from litestar.params import JSONBody
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from prometheus_client import Counter, Histogram
@@ -99,7 +100,7 @@ def _cookies(changes: list[tuple[str, str | None]]) -> list[Cookie]:
 
 
 @post("/graphql", status_code=200)
-async def graphql_post(request: Request[Any, Any, Any], data: dict[str, Any]) -> Response[Any]:
+async def graphql_post(request: Request[Any, Any, Any], data: JSONBody[dict[str, Any]]) -> Response[Any]:
     return await execute(request, data, allow_mutations=True)
 
 
