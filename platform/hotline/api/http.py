@@ -10,9 +10,9 @@ from typing import Any
 import strawberry
 import structlog
 from litestar import Request, Response, get, post
-from litestar.params import JSONBody
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
+from litestar.params import JSONBody
 from prometheus_client import Counter, Histogram
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult

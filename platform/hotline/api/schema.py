@@ -45,7 +45,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,  # type: ignore[arg-type]
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(auto_camel_case=True))
 
 

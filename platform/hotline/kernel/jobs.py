@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.kernel import runtime
 from hotline.kernel.models import utcnow
 from hotline.kernel.outbox import OutboxMessage
+from hotline.kernel.scheduler import sleep_unless_stopped
 from hotline.kernel.scope import TenantScope
 
 log = structlog.get_logger(__name__)
@@ -52,8 +53,9 @@ def make_broker(url: str) -> dramatiq.Broker:
         broker = StubBroker()
     broker.add_middleware(AsyncIO())
     for name in _jobs:
-        dramatiq.actor(_runner(name), actor_name=name, queue_name=QUEUE, broker=broker, max_retries=20,
-                       min_backoff=500, max_backoff=60_000)
+        declare = dramatiq.actor(actor_name=name, queue_name=QUEUE, broker=broker, max_retries=20,
+                                 min_backoff=500, max_backoff=60_000)
+        declare(_runner(name))
     dramatiq.set_broker(broker)
     return broker
 
@@ -99,7 +101,7 @@ async def relay_once(
             .order_by(OutboxMessage.created_at).limit(limit).with_for_update(skip_locked=True)
         )).all()
         for row in rows:
-            message = dramatiq.Message(queue_name=QUEUE, actor_name=row.actor_name,
+            message: dramatiq.Message[Any] = dramatiq.Message(queue_name=QUEUE, actor_name=row.actor_name,
                                        args=(str(row.id), str(row.tenant_id), row.payload), kwargs={}, options={})
             broker.enqueue(message)
         if rows and after_publish is not None:
@@ -121,7 +123,4 @@ async def relay_forever(broker: dramatiq.Broker, interval: float, stop: asyncio.
             log.exception("relay.failed")
             published = 0
         if not published:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+            await sleep_unless_stopped(stop, interval)

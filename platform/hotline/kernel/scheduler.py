@@ -6,6 +6,7 @@ Deadlines are columns, not timers: a periodic task sweeps what is due through an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -63,15 +64,14 @@ async def run_scheduler(stop: asyncio.Event, tick: float = 1.0) -> None:
             await conn.commit()
             if locked:
                 break
-            await _sleep(stop, 5.0)
+            await sleep_unless_stopped(stop, 5.0)
         log.info("scheduler.leading")
         while not stop.is_set():
             await run_due()
-            await _sleep(stop, tick)
+            await sleep_unless_stopped(stop, tick)
 
 
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
+async def sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less if `stop` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

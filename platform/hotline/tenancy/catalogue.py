@@ -245,7 +245,7 @@ async def _apply_units(session: AsyncSession, tenant: Tenant, units: list[dict[s
                        report: ApplyReport) -> None:
     existing = {u.code: u for u in (await session.scalars(
         select(Unit).where(Unit.tenant_id == tenant.tenant_id))).all()}
-    pending = [(data, None) for data in units]
+    pending: list[tuple[dict[str, Any], uuid.UUID | None]] = [(data, None) for data in units]
     while pending:
         data, parent = pending.pop(0)
         unit = existing.get(str(data["code"]))

@@ -178,7 +178,7 @@ class TenancyMutation:
             try:
                 result = await signin.login(session, ctx.settings.auth, login.strip().lower(), password)
             except DomainError as error:
-                failure = error
+                failure: DomainError | None = error
             else:
                 failure = None
         if failure is not None:

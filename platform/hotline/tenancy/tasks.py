@@ -12,10 +12,11 @@ from hotline.kernel import audit, runtime
 from hotline.kernel.context import Actor
 from hotline.kernel.jobs import job
 from hotline.kernel.scheduler import periodic
-from hotline.kernel.settings import get_settings
 from hotline.kernel.scope import TenantScope
+from hotline.kernel.settings import get_settings
+from hotline.kernel.models import utcnow
+from hotline.tenancy import service
 from hotline.tenancy import repository as repo
-from hotline.tenancy import models, service
 from hotline.tenancy.service import PROVISION_ACTOR
 
 
@@ -33,7 +34,7 @@ async def provision_tenant(session: AsyncSession, tenant_id: uuid.UUID, payload:
 @periodic("auth.revoke_idle_sessions", every_seconds=300)
 async def revoke_idle_sessions() -> None:
     """Console sessions idle past the timeout are refused anyway; this marks them revoked for good."""
-    now = models.utcnow()
+    now = utcnow()
     idle = dt.timedelta(minutes=get_settings().auth.idle_timeout_minutes)
     async with runtime.database().system_transaction() as session:
         await repo.system_revoke_idle_sessions(session, now - idle, now)

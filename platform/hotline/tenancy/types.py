@@ -9,6 +9,7 @@ import strawberry
 
 from hotline.api.context import Info
 from hotline.kernel.context import Role as RoleValue
+from hotline.kernel.models import utcnow
 from hotline.tenancy import models
 
 TenantKind = strawberry.enum(models.TenantKind, name="TenantKind")
@@ -61,7 +62,7 @@ class Tenant:
     async def children(self, info: Info) -> list[Tenant]:
         return [Tenant.of(t) for t in await info.context.loaders.children.load(self.id)]
 
-    @strawberry.field(description="The tenant's handling units, as a flat list ordered by code; parentId makes the tree.")
+    @strawberry.field(description="The tenant's handling units, a flat list by code; parentId makes the tree.")
     async def units(self, info: Info) -> list[Unit]:
         return [Unit.of(u) for u in await info.context.loaders.units.load(self.id)]
 
@@ -76,7 +77,7 @@ class User:
 
     @classmethod
     def of(cls, u: models.User) -> User:
-        locked = u.locked_until is not None and u.locked_until > models.utcnow()
+        locked = u.locked_until is not None and u.locked_until > utcnow()
         return cls(id=u.id, login=u.login, display_name=u.display_name, active=u.active, locked=locked)
 
 
@@ -127,7 +128,7 @@ class Me:
 @strawberry.type
 class LoginSuccess:
     me: Me
-    token: str = strawberry.field(description="Also set as an HttpOnly cookie; machine clients send it as a bearer token.")
+    token: str = strawberry.field(description="Also set as an HttpOnly cookie; machine clients send it as a bearer.")
 
 
 @strawberry.type
