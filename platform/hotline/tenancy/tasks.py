@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.kernel import audit, runtime
 from hotline.kernel.context import Actor
 from hotline.kernel.jobs import job
+from hotline.kernel.models import utcnow
 from hotline.kernel.scheduler import periodic
 from hotline.kernel.scope import TenantScope
 from hotline.kernel.settings import get_settings
-from hotline.kernel.models import utcnow
-from hotline.tenancy import service
 from hotline.tenancy import repository as repo
+from hotline.tenancy import service
 from hotline.tenancy.service import PROVISION_ACTOR
 
 
