@@ -144,3 +144,30 @@ async def api(client: AsyncTestClient[Any]) -> Api:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def stub_broker() -> Any:
+    """The in-process broker with every job declared (what `hotline run` uses)."""
+    from hotline.kernel.jobs import make_broker
+    from hotline.workers import load_tasks
+
+    load_tasks()
+    return make_broker("")
+
+
+async def run_jobs(broker: Any) -> int:
+    """Relay committed outbox rows and let a real Dramatiq worker process them; returns how many."""
+    from dramatiq import Worker
+
+    from hotline.kernel.jobs import QUEUE, relay_once
+
+    published = await relay_once(broker)
+    worker = Worker(broker, worker_threads=1)
+    worker.start()
+    try:
+        await asyncio.to_thread(broker.join, QUEUE, fail_fast=True)
+        await asyncio.to_thread(worker.join)
+    finally:
+        await asyncio.to_thread(worker.stop)
+    return published
