@@ -41,19 +41,19 @@ def job(name: str) -> Callable[[JobFn], JobFn]:
     return register
 
 
-def make_broker(url: str) -> dramatiq.Broker:
+def make_broker(url: str, queue: str = QUEUE) -> dramatiq.Broker:
     """RabbitMQ for an AMQP URL; otherwise the in-process broker (single-process mode: the outbox
     already makes the work durable, so a lost in-memory queue is re-filled by the relay)."""
     broker: dramatiq.Broker
     if url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
-        broker = RabbitmqBroker(url=url)
+        broker = RabbitmqBroker(url=url, confirm_delivery=True)
     else:
         broker = StubBroker()
     broker.add_middleware(AsyncIO())
     for name in _jobs:
-        declare = dramatiq.actor(actor_name=name, queue_name=QUEUE, broker=broker, max_retries=20,
+        declare = dramatiq.actor(actor_name=name, queue_name=queue, broker=broker, max_retries=20,
                                  min_backoff=500, max_backoff=60_000)
         declare(_runner(name))
     dramatiq.set_broker(broker)
@@ -101,7 +101,8 @@ async def relay_once(
             .order_by(OutboxMessage.created_at).limit(limit).with_for_update(skip_locked=True)
         )).all()
         for row in rows:
-            message: dramatiq.Message[Any] = dramatiq.Message(queue_name=QUEUE, actor_name=row.actor_name,
+            queue = broker.get_actor(row.actor_name).queue_name
+            message: dramatiq.Message[Any] = dramatiq.Message(queue_name=queue, actor_name=row.actor_name,
                                        args=(str(row.id), str(row.tenant_id), row.payload), kwargs={}, options={})
             broker.enqueue(message)
         if rows and after_publish is not None:
