@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -18,18 +19,25 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from hotline.calendars.schema import CalendarMutation, CalendarQuery
 from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
+from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
 
 
 @strawberry.type
-class Query(TenancyQuery):
+class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery):
     pass
 
 
 @strawberry.type
-class Mutation(TenancyMutation):
+class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation):
     pass
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask exceptions raised while resolving; keep parse and validation errors, which help the caller."""
+    return error.original_error is not None
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
@@ -41,7 +49,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: parser_cache,
         lambda: validation_cache,
-        MaskErrors,
+        lambda: MaskErrors(should_mask_error=_unexpected),
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
