@@ -6,9 +6,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
 
+import hotline.calendars.models
 import hotline.kernel.audit
 import hotline.kernel.outbox
-import hotline.tenancy.models  # noqa: F401  (registers the tables on the metadata)
+import hotline.tenancy.models
+import hotline.workorders.policy  # noqa: F401  (registers the tables on the metadata)
 from hotline.kernel.database import driver_url
 from hotline.kernel.models import Base
 from hotline.kernel.settings import PROJECT_ROOT, DatabaseSettings
