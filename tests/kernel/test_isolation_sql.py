@@ -62,17 +62,15 @@ def test_the_scope_ends_with_the_transaction(app_engine: Any, owner_engine: Any)
 
 def test_with_check_refuses_writing_a_row_into_another_tenant(app_engine: Any, owner_engine: Any) -> None:
     ids = tenant_ids(owner_engine, "320100", "320500")
-    with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="row-level security"):
-        with conn.begin():
-            scoped(conn, [ids["320100"]])
-            conn.execute(text("INSERT INTO units (tenant_id, id, code, name, kind, active, created_at) "
-                              "VALUES (:t, :i, 'x-foreign', 'x', 'department', true, now())"),
-                         {"t": ids["320500"], "i": uuid.uuid4()})
-    with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="row-level security"):
-        with conn.begin():
-            scoped(conn, [ids["320100"]])
-            conn.execute(text("UPDATE units SET tenant_id = :other WHERE tenant_id = :mine AND code = 'nj-cgj'"),
-                         {"other": ids["320500"], "mine": ids["320100"]})
+    with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="row-level security"), conn.begin():
+        scoped(conn, [ids["320100"]])
+        conn.execute(text("INSERT INTO units (tenant_id, id, code, name, kind, active, created_at) "
+                          "VALUES (:t, :i, 'x-foreign', 'x', 'department', true, now())"),
+                     {"t": ids["320500"], "i": uuid.uuid4()})
+    with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="row-level security"), conn.begin():
+        scoped(conn, [ids["320100"]])
+        conn.execute(text("UPDATE units SET tenant_id = :other WHERE tenant_id = :mine AND code = 'nj-cgj'"),
+                     {"other": ids["320500"], "mine": ids["320100"]})
 
 
 def test_a_leaky_function_in_a_where_clause_sees_no_hidden_rows(app_engine: Any, owner_engine: Any) -> None:
@@ -114,10 +112,9 @@ def test_the_owner_is_subject_to_forced_rls(owner_engine: Any) -> None:
 def test_the_app_role_cannot_update_or_delete_audit_rows(app_engine: Any, owner_engine: Any) -> None:
     ids = tenant_ids(owner_engine, "320100")
     for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
-        with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="permission denied"):
-            with conn.begin():
-                scoped(conn, [ids["320100"]])
-                conn.execute(text(statement))
+        with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="permission denied"), conn.begin():
+            scoped(conn, [ids["320100"]])
+            conn.execute(text(statement))
     with app_engine.begin() as conn:
         scoped(conn, [ids["320100"]])
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() > 0
@@ -125,6 +122,5 @@ def test_the_app_role_cannot_update_or_delete_audit_rows(app_engine: Any, owner_
 
 def test_the_app_role_cannot_list_logins_or_tenant_codes(app_engine: Any) -> None:
     for table in ("login_directory", "tenant_directory"):
-        with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="permission denied"):
-            with conn.begin():
-                conn.execute(text(f"SELECT * FROM {table}"))
+        with app_engine.connect() as conn, pytest.raises(exc.ProgrammingError, match="permission denied"), conn.begin():
+            conn.execute(text(f"SELECT * FROM {table}"))

@@ -63,7 +63,8 @@ def test_keys_and_foreign_keys_of_tenant_tables_include_tenant_id(owner_engine: 
         for row in rows:
             assert "tenant_id" in row.cols, f"{row.tbl}.{row.conname} ({row.contype}) lacks tenant_id"
         unique_indexes = conn.execute(text(
-            "SELECT indexrelid::regclass::text AS idx, indrelid::regclass::text AS tbl, pg_get_indexdef(indexrelid) AS d "
+            "SELECT indexrelid::regclass::text AS idx, indrelid::regclass::text AS tbl, "
+            "pg_get_indexdef(indexrelid) AS d "
             "FROM pg_index WHERE indisunique AND indrelid::regclass::text = ANY(:tables)"), {"tables": tables}).all()
         for idx in unique_indexes:
             assert "tenant_id" in idx.d, f"{idx.tbl}: unique index {idx.idx} lacks tenant_id"
