@@ -13,9 +13,10 @@ import time
 import uuid
 from pathlib import Path
 
+from tests.conftest import create_database, drop_database, server_url
+
 from hotline.kernel import migrate, runtime
 from hotline.kernel.settings import get_settings
-from tests.conftest import create_database, drop_database, server_url
 
 
 def modules(names: list[str]) -> list[str]:
