@@ -352,10 +352,12 @@ def _check_rule(v: Validator, data: RuleInput) -> dict[LimitKind, Duration | Non
                 "1–40 letters, digits, '.', '_' or '-'", "invalid_format")
     v.check(bool(data.limits), ("limits",), "set at least one limit", "required")
     limits: dict[LimitKind, Duration | None] = {}
+    seen: set[LimitKind] = set()
     for i, (kind, amount, unit) in enumerate(data.limits):
         path = ("limits", str(i))
-        if not v.check(kind not in limits, (*path, "kind"), "this limit is listed twice", "duplicate"):
+        if not v.check(kind not in seen, (*path, "kind"), "this limit is listed twice", "duplicate"):
             continue
+        seen.add(kind)
         if amount is None and unit is None:
             if v.check(kind not in ALWAYS_SET, (*path, "disabled"),
                        "the return window and the extension maximum cannot be disabled; use 0", "cannot_disable"):
