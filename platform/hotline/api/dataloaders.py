@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy import repository as tenancy_repo
 from hotline.tenancy.models import Tenant, Unit
+from hotline.workorders.loaders import WorkOrderLoaders
 
 
 @dataclass
@@ -22,11 +23,13 @@ class Loaders:
     tenant: DataLoader[uuid.UUID, Tenant | None] = field(init=False)
     children: DataLoader[uuid.UUID, list[Tenant]] = field(init=False)
     units: DataLoader[uuid.UUID, list[Unit]] = field(init=False)
+    workorders: WorkOrderLoaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.tenant = DataLoader(self._tenants)
         self.children = DataLoader(self._children)
         self.units = DataLoader(self._units)
+        self.workorders = WorkOrderLoaders(self.session, self.scope)
 
     async def _tenants(self, ids: Sequence[uuid.UUID]) -> list[Tenant | None]:
         found = {t.tenant_id: t for t in await tenancy_repo.tenants_by_ids(self.session, self.scope, ids)}

@@ -23,15 +23,16 @@ from hotline.calendars.schema import CalendarMutation, CalendarQuery
 from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
 from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
+from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
 
 
 @strawberry.type
-class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery):
+class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery):
     pass
 
 
 @strawberry.type
-class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation):
+class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation):
     pass
 
 

@@ -12,11 +12,12 @@ SYSTEM_ROLE = "hotline_system"
 # Shared across tenants on purpose. Directories hold tenant ids but no tenant data and are read
 # only by the system role; regions and alliances are public reference data.
 REFERENCE_TABLES = frozenset(
-    {"tenant_directory", "login_directory", "alliances", "alliance_members", "regions", "alembic_version"}
+    {"tenant_directory", "login_directory", "alliances", "alliance_members", "regions", "alembic_version",
+     "categories"}
 )
 SYSTEM_ONLY_TABLES = frozenset({"tenant_directory", "login_directory"})
 # Append-only for the application role.
-APPEND_ONLY_TABLES = frozenset({"audit_log"})
+APPEND_ONLY_TABLES = frozenset({"audit_log", "work_order_events"})
 
 SCOPE_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION hotline_scope() RETURNS uuid[]

@@ -1,0 +1,258 @@
+"""Queries on work orders. Every query on a tenant table filters by the given scope and tenant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ARRAY, ColumnElement, Text, and_, bindparam, case, exists, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.kernel.scope import TenantScope
+from hotline.tenancy.models import Unit
+from hotline.workorders.models import (
+    Assignment,
+    AssignmentState,
+    Callback,
+    Category,
+    OrderState,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderLink,
+    WorkOrderSettings,
+)
+
+Key = tuple[uuid.UUID, uuid.UUID]  # (tenant_id, id)
+OPEN_ASSIGNMENT = (AssignmentState.PENDING_SIGN, AssignmentState.IN_PROGRESS, AssignmentState.RETURN_REQUESTED,
+                   AssignmentState.REPLIED)
+OPEN_ORDER = (OrderState.PENDING_DISPATCH, OrderState.IN_PROGRESS, OrderState.PENDING_CALLBACK)
+OVERLAP_THRESHOLD = 0.5  # share of the new text's character bigrams found in an older order
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+async def category(session: AsyncSession, code: str) -> Category | None:
+    return await session.get(Category, code)
+
+
+async def categories_by_codes(session: AsyncSession, codes: Sequence[str]) -> Sequence[Category]:
+    return (await session.scalars(select(Category).where(Category.code.in_(codes)))).all()
+
+
+async def categories_under(session: AsyncSession, parent_code: str | None) -> Sequence[Category]:
+    condition = Category.parent_code.is_(None) if parent_code is None else Category.parent_code == parent_code
+    return (await session.scalars(select(Category).where(condition).order_by(Category.code))).all()
+
+
+# --- numbering and settings ----------------------------------------------------------------------
+
+
+async def next_number(session: AsyncSession, tenant_id: uuid.UUID, day: dt.date) -> int:
+    """The next sequence of the tenant's day; the row lock serialises concurrent intakes of one tenant."""
+    result = await session.execute(text(
+        "INSERT INTO work_order_counters (tenant_id, day, last_value) VALUES (:t, :d, 1) "
+        "ON CONFLICT (tenant_id, day) DO UPDATE SET last_value = work_order_counters.last_value + 1 "
+        "RETURNING last_value"), {"t": tenant_id, "d": day})
+    return int(result.scalar_one())
+
+
+async def settings_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> WorkOrderSettings | None:
+    query = select(WorkOrderSettings).where(scope.visible(WorkOrderSettings), WorkOrderSettings.tenant_id == tenant_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+# --- units (of the tenancy domain, as the work-order rules need them) -----------------------------
+
+
+async def units_by_codes(
+    session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, codes: Sequence[str]
+) -> Sequence[Unit]:
+    query = select(Unit).where(scope.visible(Unit), Unit.tenant_id == tenant_id, Unit.code.in_(codes))
+    return (await session.scalars(query)).all()
+
+
+async def unit_tree(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> Sequence[tuple[uuid.UUID,
+                                                                                                     uuid.UUID | None]]:
+    query = select(Unit.id, Unit.parent_id).where(scope.visible(Unit), Unit.tenant_id == tenant_id)
+    return [(r.id, r.parent_id) for r in (await session.execute(query)).all()]
+
+
+async def units_by_keys(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[Unit]:
+    tenants = sorted({k[0] for k in keys})
+    query = select(Unit).where(scope.visible(Unit), Unit.tenant_id.in_(tenants), Unit.id.in_([k[1] for k in keys]))
+    return (await session.scalars(query)).all()
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
+async def order_by_id(session: AsyncSession, scope: TenantScope, order_id: uuid.UUID,
+                      *, for_update: bool = False) -> WorkOrder | None:
+    query = select(WorkOrder).where(scope.acting(WorkOrder), WorkOrder.id == order_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.scalars(query)).one_or_none()
+
+
+async def order_by_number(session: AsyncSession, scope: TenantScope, number: str) -> WorkOrder | None:
+    query = select(WorkOrder).where(scope.acting(WorkOrder), WorkOrder.number == number)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def orders_by_keys(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[WorkOrder]:
+    tenants = sorted({k[0] for k in keys})
+    query = select(WorkOrder).where(scope.visible(WorkOrder), WorkOrder.tenant_id.in_(tenants),
+                                    WorkOrder.id.in_([k[1] for k in keys]))
+    return (await session.scalars(query)).all()
+
+
+async def caller_history(
+    session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, phone_hash: str, limit: int
+) -> tuple[int, int, Sequence[WorkOrder]]:
+    """(all orders, open orders, the latest `limit`) of one caller in one tenant."""
+    where = and_(scope.acting(WorkOrder), WorkOrder.tenant_id == tenant_id,
+                 WorkOrder.caller_phone_hash == phone_hash)
+    counts = (await session.execute(select(
+        func.count(), func.count().filter(WorkOrder.state.in_(OPEN_ORDER))).where(where))).one()
+    latest = (await session.scalars(select(WorkOrder).where(where).order_by(WorkOrder.id.desc())
+                                    .limit(limit))).all()
+    return int(counts[0]), int(counts[1]), latest
+
+
+# --- assignments ---------------------------------------------------------------------------------
+
+
+async def assignment_by_id(session: AsyncSession, scope: TenantScope, assignment_id: uuid.UUID) -> Assignment | None:
+    query = select(Assignment).where(scope.acting(Assignment), Assignment.id == assignment_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+async def assignments_of(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[Assignment]:
+    """The assignments of several orders (by (tenant, order) key), in dispatch order."""
+    tenants = sorted({k[0] for k in keys})
+    query = (select(Assignment).where(scope.visible(Assignment), Assignment.tenant_id.in_(tenants),
+                                      Assignment.order_id.in_([k[1] for k in keys]))
+             .order_by(Assignment.tenant_id, Assignment.order_id, Assignment.id))
+    return (await session.scalars(query)).all()
+
+
+# --- timeline, callbacks, links ------------------------------------------------------------------
+
+
+async def events_of(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[WorkOrderEvent]:
+    tenants = sorted({k[0] for k in keys})
+    query = (select(WorkOrderEvent).where(scope.visible(WorkOrderEvent), WorkOrderEvent.tenant_id.in_(tenants),
+                                          WorkOrderEvent.order_id.in_([k[1] for k in keys]))
+             .order_by(WorkOrderEvent.id))
+    return (await session.scalars(query)).all()
+
+
+async def callbacks_of(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[Callback]:
+    tenants = sorted({k[0] for k in keys})
+    query = (select(Callback).where(scope.visible(Callback), Callback.tenant_id.in_(tenants),
+                                    Callback.order_id.in_([k[1] for k in keys])).order_by(Callback.id))
+    return (await session.scalars(query)).all()
+
+
+async def links_of(session: AsyncSession, scope: TenantScope, keys: Sequence[Key]) -> Sequence[WorkOrderLink]:
+    """Links where the order is on either side."""
+    tenants = sorted({k[0] for k in keys})
+    ids = [k[1] for k in keys]
+    query = (select(WorkOrderLink).where(scope.visible(WorkOrderLink), WorkOrderLink.tenant_id.in_(tenants),
+                                         or_(WorkOrderLink.order_id.in_(ids), WorkOrderLink.other_id.in_(ids)))
+             .order_by(WorkOrderLink.id))
+    return (await session.scalars(query)).all()
+
+
+async def link_between(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, a: uuid.UUID,
+                       b: uuid.UUID) -> WorkOrderLink | None:
+    query = select(WorkOrderLink).where(
+        scope.acting(WorkOrderLink), WorkOrderLink.tenant_id == tenant_id,
+        or_(and_(WorkOrderLink.order_id == a, WorkOrderLink.other_id == b),
+            and_(WorkOrderLink.order_id == b, WorkOrderLink.other_id == a)))
+    return (await session.scalars(query)).first()
+
+
+# --- queues --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """One page of a queue: orders matching `where` (and the filters), oldest first, after a cursor."""
+
+    where: list[ColumnElement[bool]]
+    after: uuid.UUID | None
+    limit: int
+
+
+def assigned_where(scope: TenantScope, tenant_id: uuid.UUID, states: Sequence[str],
+                   unit_ids: Sequence[uuid.UUID] | None) -> ColumnElement[bool]:
+    """Orders with an assignment in one of `states` (to one of `unit_ids`, when given)."""
+    condition = and_(scope.acting(Assignment), Assignment.tenant_id == tenant_id,
+                     Assignment.order_id == WorkOrder.id, Assignment.state.in_(states))
+    if unit_ids is not None:
+        condition = and_(condition, Assignment.unit_id.in_(unit_ids))
+    return exists(select(literal(1)).where(condition))
+
+
+async def queue_page(
+    session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, page: QueueQuery
+) -> tuple[int, Sequence[WorkOrder]]:
+    base = select(WorkOrder).where(scope.acting(WorkOrder), WorkOrder.tenant_id == tenant_id, *page.where)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    query = base
+    if page.after is not None:
+        query = query.where(WorkOrder.id > page.after)
+    rows = (await session.scalars(query.order_by(WorkOrder.id).limit(page.limit + 1))).all()
+    return int(total), rows
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateProbe:
+    phone_hash: str | None
+    division_code: str | None
+    category_code: str | None
+    grams: list[str]
+    since: dt.datetime
+    exclude_id: uuid.UUID | None
+    limit: int
+
+
+async def duplicate_candidates(
+    session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, probe: DuplicateProbe
+) -> Sequence[tuple[WorkOrder, bool, bool, float]]:
+    """Recent orders of the tenant with (same caller, same street and category, text overlap 0–1)."""
+    same_caller = (WorkOrder.caller_phone_hash == probe.phone_hash) if probe.phone_hash else literal(False)
+    same_place = (and_(WorkOrder.division_code == probe.division_code,
+                       WorkOrder.category_code == probe.category_code)
+                  if probe.division_code and probe.category_code else literal(False))
+    overlap: ColumnElement[Any]
+    if probe.grams:
+        haystack = func.concat(WorkOrder.title, " ", WorkOrder.content)
+        gram = func.unnest(bindparam("grams", probe.grams, type_=ARRAY(Text))).table_valued("g").alias("grams")
+        hits = (select(func.count()).select_from(gram).where(func.strpos(haystack, gram.c.g) > 0)
+                .scalar_subquery())
+        overlap = hits * 1.0 / len(probe.grams)
+    else:
+        overlap = literal(0.0)
+    score = case((same_caller, 3.0), else_=0.0) + case((same_place, 2.0), else_=0.0) + overlap
+    scored = (select(WorkOrder.id.label("order_id"), same_caller.label("same_caller"),
+                     same_place.label("same_place"), overlap.label("overlap"), score.label("score"))
+              .where(scope.acting(WorkOrder), WorkOrder.tenant_id == tenant_id, WorkOrder.created_at >= probe.since,
+                     WorkOrder.state != OrderState.MERGED)
+              .subquery())
+    query = (select(WorkOrder, scored.c.same_caller, scored.c.same_place, scored.c.overlap)
+             .join(scored, and_(WorkOrder.tenant_id == tenant_id, WorkOrder.id == scored.c.order_id))
+             .where(scope.acting(WorkOrder),
+                    or_(scored.c.same_caller, scored.c.same_place, scored.c.overlap >= OVERLAP_THRESHOLD)))
+    if probe.exclude_id is not None:
+        query = query.where(scored.c.order_id != probe.exclude_id)
+    query = query.order_by(scored.c.score.desc(), scored.c.order_id.desc()).limit(probe.limit)
+    return [(r[0], bool(r[1]), bool(r[2]), float(r[3])) for r in (await session.execute(query)).all()]
