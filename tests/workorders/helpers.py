@@ -118,7 +118,7 @@ async def replied(api: Api, **overrides: Any) -> tuple[dict[str, Any], str]:
 
 
 async def awaiting_callback(api: Api, **overrides: Any) -> tuple[dict[str, Any], str]:
-    order, aid = await replied(api, **overrides)
+    _order, aid = await replied(api, **overrides)
     data = ok(await api.gql(ACCEPT, {"id": aid}, as_user="nj.dispatcher"), "acceptReply")
     assert data["state"] == "PENDING_CALLBACK", data
     return data, aid

@@ -25,7 +25,7 @@ VERSION = b"\x01"
 NONCE_BYTES = 12
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{9,11}$")  # area code + number, e.g. 02584123456
-SERVICE_RE = re.compile(r"^\d{5,8}$")  # short service numbers and local numbers without area code
+LOCAL_RE = re.compile(r"^[2-9]\d{6,7}$")  # a local number without its area code
 
 
 def _derive(secret: str, label: bytes) -> bytes:
@@ -45,7 +45,7 @@ def normalise(raw: str) -> str | None:
             digits = digits[len(prefix):]
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
-    if MOBILE_RE.match(digits) or LANDLINE_RE.match(digits) or SERVICE_RE.match(digits):
+    if MOBILE_RE.match(digits) or LANDLINE_RE.match(digits) or LOCAL_RE.match(digits):
         return digits
     return None
 
