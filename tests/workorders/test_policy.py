@@ -85,6 +85,21 @@ def test_the_most_specific_rule_wins_then_the_nearest_tenant_then_a_mandatory_an
     assert locked.limits(1, "help", None).reply == (4, WD)  # a mandatory ancestor beats even the built-ins
 
 
+def test_category_rules_apply_to_subcategories_and_the_longest_code_wins() -> None:
+    city, province = uuid.UUID(int=2), uuid.UUID(int=1)
+    policy = Policy(_chain(city, province), (
+        Rule(province, None, None, None, "01", {LimitKind.REPLY: (8, WD)}),
+        Rule(city, None, None, "complaint", None, {LimitKind.REPLY: (6, WD)}),
+        Rule(province, None, None, None, "0101", {LimitKind.REPLY: (2, WD)}),
+        *BUILT_IN,
+    ))
+    assert policy.limits(3, "complaint", "010101").reply == (2, WD)  # 0101 ⊃ 010101, longer than 01
+    assert policy.limits(3, "complaint", "0102").reply == (8, WD)  # any category rule beats a type rule
+    assert policy.limits(3, "complaint", "02").reply == (6, WD)
+    assert policy.limits(3, "complaint", None).reply == (6, WD)
+    assert policy.limits(3, "help", "0201").reply == (5, WD)  # built-in
+
+
 def test_built_in_defaults_follow_the_domain_figures() -> None:
     policy = Policy(_chain(uuid.UUID(int=9)), BUILT_IN)
     regular = policy.limits(3, "complaint", None)

@@ -1,7 +1,9 @@
 """Deadline policies: how long a unit has to sign for, contact the citizen, reply, … per tenant.
 
 A rule belongs to a tenant and applies to its subtree. Its key is (response level, request type,
-category code); each part may be left empty, meaning "any". It sets some of the limits
+category code); each part may be left empty, meaning "any". Category codes nest by prefix, as the
+national taxonomy's do (01 城乡建设 ⊃ 0101 安全生产 ⊃ 010101 事故处理): a rule for 01 applies to orders
+filed under 0101 and 010101 too. It sets some of the limits
 (`LimitKind`), each to a duration (amount + `DurationUnit`) or to *disabled* (e.g. no callback for
 praise); limits it does not mention fall through to other rules.
 
@@ -9,8 +11,9 @@ Which rule decides a limit for an order of (level, type, category) in tenant T:
 
 1. a *mandatory* rule of a strict ancestor of T (set by a province admin) that matches and sets the
    limit: the one nearest the root wins; descendants cannot override it;
-2. otherwise the most specific matching rule that sets the limit (a category counts 4, a request type
-   2, a response level 1: "complaint" beats "level 1", "level 1 complaint" beats both);
+2. otherwise the most specific matching rule that sets the limit: the longest matching category code
+   first, then a request type, then a response level ("0101" beats "01", any category beats
+   "complaint", "complaint" beats "level 1", "level 1 complaint" beats both);
 3. among equally specific rules, the nearest tenant's: T's own, then its parent's, … then the
    built-in defaults below, which play the part of an ancestor above every root.
 
@@ -136,25 +139,35 @@ class Rule:
     mandatory: bool = False
 
     @property
-    def specificity(self) -> int:
-        return ((self.category_code is not None) * 4 + (self.request_type is not None) * 2
-                + (self.response_level is not None))
+    def specificity(self) -> tuple[int, int, int]:
+        """Compared as a tuple: the category's length, then a request type, then a response level."""
+        return (len(self.category_code or ""), int(self.request_type is not None),
+                int(self.response_level is not None))
 
     def matches(self, level: int, request_type: str, category_code: str | None) -> bool:
         return ((self.response_level is None or self.response_level == level)
                 and (self.request_type is None or self.request_type == request_type)
-                and (self.category_code is None or self.category_code == category_code))
+                and _within(category_code, self.category_code))
 
     def covers(self, other: Rule) -> bool:
         """Every order `other` matches, this rule matches too."""
         return ((self.response_level is None or self.response_level == other.response_level)
                 and (self.request_type is None or self.request_type == other.request_type)
-                and (self.category_code is None or self.category_code == other.category_code))
+                and _within(other.category_code, self.category_code))
 
     @classmethod
     def of(cls, row: DeadlineRule) -> Rule:
         return cls(row.tenant_id, row.id, row.response_level, row.request_type, row.category_code,
                    decode_limits(row.limits), row.mandatory)
+
+
+def _within(category_code: str | None, rule_code: str | None) -> bool:
+    """Whether an order's category falls under a rule's (None: the rule is for any category)."""
+    return rule_code is None or (category_code is not None and category_code.startswith(rule_code))
+
+
+def _descending(key: tuple[int, int, int]) -> tuple[int, int, int]:
+    return -key[0], -key[1], -key[2]
 
 
 def decode_limits(stored: Mapping[str, Any]) -> dict[LimitKind, Duration | None]:
@@ -206,8 +219,8 @@ class Policy:
     chain: Chain
     rules: tuple[Rule, ...]
 
-    def _rank(self, rule: Rule) -> tuple[int, int]:
-        return -rule.specificity, self.chain.depth(rule.tenant_id)
+    def _rank(self, rule: Rule) -> tuple[tuple[int, int, int], int]:
+        return _descending(rule.specificity), self.chain.depth(rule.tenant_id)
 
     def resolve(self, level: int, request_type: str, category_code: str | None) -> dict[LimitKind, Effective]:
         matching = [r for r in self.rules if r.matches(level, request_type, category_code)]
@@ -217,7 +230,7 @@ class Policy:
             setting = [r for r in matching if kind in r.limits]
             locked = [r for r in setting if r.mandatory and r.tenant_id not in (None, own)]
             if locked:
-                rule = min(locked, key=lambda r: (-self.chain.depth(r.tenant_id), -r.specificity))
+                rule = min(locked, key=lambda r: (-self.chain.depth(r.tenant_id), _descending(r.specificity)))
             else:
                 rule = min(setting, key=self._rank)
             out[kind] = Effective(kind, rule.limits[kind], rule)
