@@ -57,3 +57,11 @@ async def test_health_readiness_and_metrics(client: AsyncTestClient[Any]) -> Non
     assert (await client.get("/readyz")).json() == {"status": "ready"}
     metrics = await client.get("/metrics")
     assert "hotline_graphql_requests_total" in metrics.text
+
+
+async def test_anonymous_callers_cannot_list_users_or_grants(api: Api) -> None:
+    for field in ("users { login }", "roleGrants { role }"):
+        body = await api.raw("{ " + field + " }")
+        assert body["data"] is None
+        assert body["errors"][0]["message"] == "sign in first"
+        assert body["errors"][0]["extensions"]["code"] == "unauthenticated"

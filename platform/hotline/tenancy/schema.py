@@ -10,6 +10,7 @@ import strawberry
 
 from hotline.api.context import Info
 from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.permissions import SignedIn
 from hotline.kernel.context import Role as RoleValue
 from hotline.kernel.errors import DomainError
 from hotline.tenancy import models, service, signin
@@ -85,7 +86,7 @@ class TenancyQuery:
         found = await info.context.loaders.tenant.load(info.context.acting.tenant_id)
         return Tenant.of(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[SignedIn])
     async def users(self, info: Info, tenant_code: str | None = None) -> list[User]:
         ctx = info.context
         if ctx.acting is None:
@@ -96,7 +97,7 @@ class TenancyQuery:
             return []
         return [User.of(u) for u in await repo.users_of(ctx.session, ctx.acting.scope, tenant.tenant_id)]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[SignedIn])
     async def role_grants(self, info: Info, tenant_code: str | None = None) -> list[RoleGrant]:
         ctx = info.context
         if ctx.acting is None:
