@@ -1,0 +1,54 @@
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { I18nProvider, useI18n } from './i18n';
+import { AppLayout } from './layout/AppLayout';
+import { SignInPage } from './pages/SignInPage';
+import { SessionProvider, useSession } from './session';
+import { theme } from './theme';
+
+function Screens() {
+  const { state, reload } = useSession();
+  const { t } = useI18n();
+  switch (state.status) {
+    case 'loading':
+      return (
+        <div className="full-page-center" role="status" aria-live="polite">
+          <Spin size="large" description={t('app.loading')} />
+        </div>
+      );
+    case 'unreachable':
+      return (
+        <Result
+          status="warning"
+          title={t('app.networkError')}
+          extra={<Button type="primary" onClick={reload}>{t('app.retry')}</Button>}
+        />
+      );
+    case 'signedOut':
+      return <SignInPage notice={state.notice} />;
+    case 'signedIn':
+      return <AppLayout />;
+  }
+}
+
+function Localized() {
+  const { locale } = useI18n();
+  return (
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={theme}>
+      <AntApp>
+        <SessionProvider>
+          <Screens />
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Localized />
+    </I18nProvider>
+  );
+}
