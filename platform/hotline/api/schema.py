@@ -7,6 +7,7 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -37,8 +38,9 @@ class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOr
 
 
 def _unexpected(error: GraphQLError) -> bool:
-    """Mask exceptions raised while resolving; keep parse and validation errors, which help the caller."""
-    return error.original_error is not None
+    """Mask exceptions raised while resolving; keep parse, validation and permission errors, which are
+    meant for the caller."""
+    return error.original_error is not None and not isinstance(error.original_error, StrawberryGraphQLError)
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
