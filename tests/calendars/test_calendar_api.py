@@ -246,3 +246,10 @@ async def test_only_admins_change_the_calendar_and_every_change_is_audited(
     missing = await api.gql(REMOVE_DAY, {"d": "2039-08-09"}, as_user="nj.admin")
     assert errors(missing["removeCalendarDay"]) == [("date", "not_found")]
 
+
+
+async def test_anonymous_callers_are_asked_to_sign_in(api: Api) -> None:
+    for field in ("calendar { tenantCode }", "calendarWarnings { year }", "deadlinePolicy { tenantCode }"):
+        body = await api.raw("{ " + field + " }")
+        assert body["errors"][0]["message"] == "sign in first"
+        assert body["errors"][0]["extensions"]["code"] == "unauthenticated"

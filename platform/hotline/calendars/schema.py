@@ -10,6 +10,7 @@ import strawberry
 
 from hotline.api.context import Info
 from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.permissions import SignedIn
 from hotline.calendars import service
 from hotline.calendars.service import EffectiveCalendar
 from hotline.calendars.types import (
@@ -112,12 +113,14 @@ async def _effective(info: Info, tenant_code: str | None) -> EffectiveCalendar |
 
 @strawberry.type
 class CalendarQuery:
-    @strawberry.field(description="A tenant's working calendar (default: the acting tenant); null when not found.")
+    @strawberry.field(description="A tenant's working calendar (default: the acting tenant); null when not found.",
+                      permission_classes=[SignedIn])
     async def calendar(self, info: Info, tenant_code: str | None = None) -> TenantCalendar | None:
         found = await _effective(info, tenant_code)
         return TenantCalendar(effective=found, tenant_code=found.chain.tenant.code) if found else None
 
-    @strawberry.field(description="Years deadlines may reach whose holiday schedule must still be entered.")
+    @strawberry.field(description="Years deadlines may reach whose holiday schedule must still be entered.",
+                      permission_classes=[SignedIn])
     async def calendar_warnings(self, info: Info, tenant_code: str | None = None,
                                 as_of: dt.date | None = None) -> list[CalendarWarning]:
         found = await _effective(info, tenant_code)

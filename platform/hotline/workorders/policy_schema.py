@@ -9,6 +9,7 @@ import strawberry
 
 from hotline.api.context import Info
 from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.permissions import SignedIn
 from hotline.calendars.inheritance import Chain
 from hotline.calendars.service import tenant_in_scope
 from hotline.calendars.types import DurationUnit, SourceTenant
@@ -110,7 +111,8 @@ class DeadlinePolicy:
 
 @strawberry.type
 class DeadlinePolicyQuery:
-    @strawberry.field(description="A tenant's deadline policy (default: the acting tenant); null when not found.")
+    @strawberry.field(description="A tenant's deadline policy (default: the acting tenant); null when not found.",
+                      permission_classes=[SignedIn])
     async def deadline_policy(self, info: Info, tenant_code: str | None = None) -> DeadlinePolicy | None:
         ctx = info.context
         if ctx.acting is None:
