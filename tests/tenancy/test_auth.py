@@ -107,3 +107,15 @@ async def test_a_forged_token_signs_in_nobody(api: Api) -> None:
         r = await api.client.post("/graphql", headers={"authorization": f"Bearer {token}"},
                                   json={"query": "{ me { login } tenants { code } }"})
         assert r.json()["data"] == {"me": None, "tenants": []}
+
+
+async def test_a_revoked_role_stops_working_at_once_despite_the_caller_cache(api: Api) -> None:
+    login = await new_user(api)
+    await api.token(login, "correct-horse-1")
+    assert (await api.gql("{ me { roles } }", as_user=login))["me"]["roles"] == ["AGENT"]
+    grants = await api.gql("{ roleGrants { id userId role } }", as_user="nj.admin")
+    me = await api.gql("{ me { userId } }", as_user=login)
+    grant = next(g for g in grants["roleGrants"] if g["userId"] == me["me"]["userId"])
+    await api.gql("mutation($g:UUID!){revokeRole(grantId:$g){__typename}}", {"g": grant["id"]}, as_user="nj.admin")
+    assert (await api.gql("{ me { roles actingTenant { code } } }", as_user=login))["me"] == {
+        "roles": [], "actingTenant": None}

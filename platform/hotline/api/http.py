@@ -51,11 +51,18 @@ async def resolve_caller(request: Request[Any, Any, Any]) -> tuple[Subject | Non
     token = _token(request)
     if not token:
         return None, None
+    tenant_code = request.headers.get(TENANT_HEADER)
+    cached = signin.CALLERS.get(token, tenant_code)
+    if cached is not None:
+        return cached
+    settings = get_settings().auth
     async with runtime.database().system_transaction() as session:
-        subject = await signin.authenticate(session, get_settings().auth, token)
+        subject = await signin.authenticate(session, settings, token)
         if subject is None:
             return None, None
-        return subject, await signin.acting_in(session, subject, request.headers.get(TENANT_HEADER))
+        acting = await signin.acting_in(session, subject, tenant_code)
+    signin.CALLERS.put(token, tenant_code, subject, acting, settings.caller_cache_seconds)
+    return subject, acting
 
 
 async def execute(request: Request[Any, Any, Any], body: dict[str, Any], *, allow_mutations: bool) -> Response[Any]:

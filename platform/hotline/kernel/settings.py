@@ -42,6 +42,9 @@ class AuthSettings:
     lockout_attempts: int = field(default_factory=lambda: _env_int("HOTLINE_LOCKOUT_ATTEMPTS", 5))
     lockout_minutes: int = field(default_factory=lambda: _env_int("HOTLINE_LOCKOUT_MINUTES", 15))
     idle_timeout_minutes: int = field(default_factory=lambda: _env_int("HOTLINE_IDLE_TIMEOUT_MINUTES", 30))
+    caller_cache_seconds: float = field(
+        default_factory=lambda: float(_env("HOTLINE_CALLER_CACHE_SECONDS", "5"))
+    )
     cookie_secure: bool = field(default_factory=lambda: _env_bool("HOTLINE_COOKIE_SECURE", True))
     # Key for the keyed hash and encryption of personal data (phone and ID numbers).
     secret_key: str = field(default_factory=lambda: _env("HOTLINE_SECRET_KEY", "dev-only-secret-change-me"))

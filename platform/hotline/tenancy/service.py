@@ -29,6 +29,7 @@ from hotline.tenancy.models import (
     UnitKind,
     User,
 )
+from hotline.tenancy.signin import CALLERS
 
 ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
 # Which kinds of tenant may hang under which (a municipality's districts sit directly below it).
@@ -89,6 +90,7 @@ async def create_tenant(session: AsyncSession, acting: Acting, data: NewTenant) 
     audit.record(session, tenant.tenant_id, acting.actor, "tenant.created", ("tenant", tenant.tenant_id),
                  after=tenant_snapshot(tenant))
     outbox.enqueue(session, tenant.tenant_id, PROVISION_ACTOR, {"tenant_id": str(tenant.tenant_id)})
+    CALLERS.clear()  # scopes cached in this process must include the new tenant
     return tenant
 
 
@@ -146,6 +148,7 @@ async def set_tenant_status(session: AsyncSession, acting: Acting, code: str, st
         raise DomainError.one(("code",), "a tenant cannot change its own status", "invalid_target")
     before = tenant_snapshot(tenant)
     tenant.status, tenant.updated_at = status, utcnow()
+    CALLERS.clear()
     audit.record(session, tenant.tenant_id, acting.actor, f"tenant.{status}", ("tenant", tenant.tenant_id),
                  before=before, after=tenant_snapshot(tenant))
     return tenant
@@ -289,6 +292,7 @@ async def grant_role(
             await session.flush()
     except IntegrityError:
         raise DomainError.one(("role",), "the user already holds this role here", "already_exists") from None
+    CALLERS.clear()
     audit.record(session, tenant.tenant_id, acting.actor, "permission.granted", ("role_grant", grant.id),
                  after={"login": login, "role": role, "unit_id": str(unit_id) if unit_id else None})
     return grant
@@ -302,6 +306,7 @@ async def revoke_role(session: AsyncSession, acting: Acting, grant_id: uuid.UUID
     acting.require(tenant.tenant_id, tenant.ancestors,
                    (Role.PROVINCE_ADMIN,) if grant.role == Role.PROVINCE_ADMIN else ADMINS)
     await session.delete(grant)
+    CALLERS.clear()
     audit.record(session, grant.tenant_id, acting.actor, "permission.revoked", ("role_grant", grant.id),
                  before={"user_id": str(grant.user_id), "role": grant.role})
     return grant

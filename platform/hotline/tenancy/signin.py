@@ -7,6 +7,7 @@ found before any scope exists. Everything it changes is audited in the account's
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -28,6 +29,35 @@ from hotline.tenancy.models import AuthSession, Tenant, TenantStatus, User
 log = structlog.get_logger(__name__)
 # How stale `last_seen_at` may get before a request writes it again (keeps reads write-free).
 TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+class CallerCache:
+    """Resolved callers of this process for a few seconds, so that a burst of requests with one token
+    costs one lookup. Changes of sessions, grants or tenant status made in this process clear it at once;
+    other processes see them within `AuthSettings.caller_cache_seconds`."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: dict[tuple[str, str | None], tuple[float, Subject, Acting | None]] = {}
+        self._max = max_entries
+
+    def get(self, token: str, tenant_code: str | None) -> tuple[Subject, Acting | None] | None:
+        entry = self._entries.get((token, tenant_code))
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1], entry[2]
+
+    def put(self, token: str, tenant_code: str | None, subject: Subject, acting: Acting | None, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        if len(self._entries) >= self._max:
+            self._entries.clear()
+        self._entries[(token, tenant_code)] = (time.monotonic() + ttl, subject, acting)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+CALLERS = CallerCache()
 
 
 @dataclass(frozen=True)
@@ -83,6 +113,7 @@ async def create_api_token(session: AsyncSession, settings: AuthSettings, subjec
 
 
 async def logout(session: AsyncSession, subject: Subject) -> None:
+    CALLERS.clear()
     if subject.session_id is None:
         return
     row = await session.get(AuthSession, (subject.home_tenant_id, subject.session_id))
