@@ -236,7 +236,8 @@ async def duplicate_candidates(
     overlap: ColumnElement[Any]
     if probe.grams:
         haystack = func.concat(WorkOrder.title, " ", WorkOrder.content)
-        gram = func.unnest(bindparam("grams", probe.grams, type_=ARRAY(Text))).table_valued("g").alias("grams")
+        grams = bindparam("grams", probe.grams, type_=ARRAY(Text))
+        gram = func.unnest(grams).table_valued("g").render_derived(name="grams")
         hits = (select(func.count()).select_from(gram).where(func.strpos(haystack, gram.c.g) > 0)
                 .scalar_subquery())
         overlap = hits * 1.0 / len(probe.grams)
