@@ -11,7 +11,7 @@ from hotline.workorders import callback, duplicates, handling, intake, queues, r
 from hotline.workorders import models as m
 from hotline.workorders.types import Channel, RequestType, Satisfaction, WorkOrderState
 
-WorkOrderQueue = strawberry.enum(queues.Queue, name="WorkOrderQueue")
+WorkOrderQueue = strawberry.enum(m.Queue, name="WorkOrderQueue")
 
 
 @strawberry.input

@@ -103,6 +103,18 @@ class LinkKind(StrEnum):
     RELATED = "related"
 
 
+class Queue(StrEnum):
+    TODAY_INTAKE = "today_intake"  # agent: what I recorded today
+    TO_DISPATCH = "to_dispatch"  # dispatcher
+    RETURNS_TO_REVIEW = "returns_to_review"  # dispatcher: 回退 awaiting a decision
+    REPLIES_TO_REVIEW = "replies_to_review"  # dispatcher: 办结反馈 awaiting review
+    TO_SIGN = "to_sign"  # unit: 待签收
+    IN_PROGRESS = "in_progress"  # unit: signed, being handled (also reworks)
+    SUPERVISED = "supervised"  # unit: its supervised orders; hotline: every open supervised order
+    DUE_CALLBACKS = "due_callbacks"  # callback agent
+    ALL = "all"  # every order the viewer may see, with the filters
+
+
 class Category(Base):
     """Reference table: the national three-level taxonomy with stable codes (taxonomy/categories.csv)."""
 

@@ -19,6 +19,7 @@ from hotline.workorders.models import (
     Callback,
     Category,
     OrderState,
+    Queue,
     WorkOrder,
     WorkOrderEvent,
     WorkOrderLink,
@@ -209,6 +210,71 @@ async def queue_page(
         query = query.where(WorkOrder.id > page.after)
     rows = (await session.scalars(query.order_by(WorkOrder.id).limit(page.limit + 1))).all()
     return int(total), rows
+
+
+@dataclass(frozen=True)
+class Filter:
+    request_type: str | None = None
+    response_level: int | None = None
+    category_code: str | None = None  # the code or any category below it
+    state: str | None = None
+    supervised: bool | None = None
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """Who looks at a queue: their user id, the units they handle (None: all), unit or tenant-wide view."""
+
+    user_id: uuid.UUID
+    unit_ids: Sequence[uuid.UUID] | None
+    unit_view: bool
+    today_start: dt.datetime
+
+
+def queue_conditions(scope: TenantScope, tenant_id: uuid.UUID, queue: Queue, view: QueueView
+                     ) -> list[ColumnElement[bool]]:
+    """What puts an order in a queue, as seen by one viewer."""
+    unit_view, units = view.unit_view, view.unit_ids
+    A = AssignmentState
+    match queue:
+        case Queue.TODAY_INTAKE:
+            return [WorkOrder.created_by == view.user_id, WorkOrder.created_at >= view.today_start]
+        case Queue.TO_DISPATCH:
+            return [WorkOrder.state == OrderState.PENDING_DISPATCH]
+        case Queue.RETURNS_TO_REVIEW:
+            return [assigned_where(scope, tenant_id, [A.RETURN_REQUESTED], None)]
+        case Queue.REPLIES_TO_REVIEW:
+            return [assigned_where(scope, tenant_id, [A.REPLIED], None)]
+        case Queue.TO_SIGN:
+            return [assigned_where(scope, tenant_id, [A.PENDING_SIGN], units)]
+        case Queue.IN_PROGRESS:
+            return [assigned_where(scope, tenant_id, [A.IN_PROGRESS], units)]
+        case Queue.SUPERVISED:
+            if unit_view:
+                return [WorkOrder.supervised.is_(True),
+                        assigned_where(scope, tenant_id, OPEN_ASSIGNMENT, units)]
+            return [WorkOrder.supervised.is_(True), WorkOrder.state.in_(OPEN_ORDER)]
+        case Queue.DUE_CALLBACKS:
+            return [WorkOrder.state == OrderState.PENDING_CALLBACK]
+        case Queue.ALL:
+            if unit_view:
+                return [assigned_where(scope, tenant_id, list(A), units)]
+            return []
+
+
+def filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.request_type is not None:
+        where.append(WorkOrder.request_type == f.request_type)
+    if f.response_level is not None:
+        where.append(WorkOrder.response_level == f.response_level)
+    if f.category_code:
+        where.append(WorkOrder.category_code.startswith(f.category_code, autoescape=True))
+    if f.state is not None:
+        where.append(WorkOrder.state == f.state)
+    if f.supervised is not None:
+        where.append(WorkOrder.supervised.is_(f.supervised))
+    return where
 
 
 # --- duplicates ----------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ class WorkOrderQuery:
 
         async def load(acting: Acting) -> WorkOrderConnection:
             f = filter.to_filter() if filter else queues.Filter()
-            page = await queues.page(s, acting, queues.Queue(queue), first, after, f)
+            page = await queues.page(s, acting, m.Queue(queue), first, after, f)
             who = await access.viewer(s, acting)
             edges = [WorkOrderEdge(cursor=queues.cursor_of(o.id), node=WorkOrder.of(o, anonymised=who.anonymised(o)))
                      for o in page.orders]
