@@ -159,6 +159,11 @@ async def test_an_order_bounced_more_than_the_tenants_limit_is_supervised(api: A
         assert current["returnCount"] == bounce + 1
         assert current["supervised"] == (bounce + 1 > 2)  # default limit: 2 bounces
     assert current["supervisionReason"] == "repeated_returns"
+    supervised = "query($f: WorkOrderFilter) { workOrderQueue(queue: SUPERVISED, first: 100, filter: $f) { " \
+                 "... on WorkOrderConnection { edges { node { id } } } } }"
+    for user in ("nj.supervisor", "nj.cgj"):  # the hotline's view, and the unit now holding the order
+        page = await api.gql(supervised, {"f": {"supervised": True}}, as_user=user)
+        assert order["id"] in {e["node"]["id"] for e in page["workOrderQueue"]["edges"]}, user
 
 
 async def test_the_hotline_reviews_a_reply_accepting_it_or_sending_it_back(api: Api) -> None:
