@@ -13,6 +13,7 @@ from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Integer, String, Un
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hotline.kernel import config_cache
 from hotline.kernel.models import Base, TenantRow, utcnow
 
 
@@ -66,3 +67,6 @@ class WorkingHours(TenantRow, Base):
     periods: Mapped[list[list[str]]] = mapped_column(JSONB)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                     server_default=func.now())
+
+
+config_cache.watch(CalendarOverride, CalendarYear, CalendarYearDay, WorkingHours)

@@ -48,6 +48,8 @@ from zoneinfo import ZoneInfo
 from chinese_calendar.constants import holidays as _statutory_holidays
 from chinese_calendar.constants import workdays as _statutory_workdays
 
+from hotline.kernel import config_cache
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -262,10 +264,13 @@ async def calendar_for(session: AsyncSession, scope: TenantScope, tenant_id: uui
     """
     cache: dict[uuid.UUID, WorkingCalendar] = session.info.setdefault(_CACHE_KEY, {})
     found = cache.get(tenant_id)
+    if found is None and scope.contains(tenant_id):
+        found = config_cache.get(session, "calendar", tenant_id)
     if found is None:
         from hotline.calendars.service import load_calendar
 
         found = cache[tenant_id] = await load_calendar(session, scope, tenant_id)
+        config_cache.put(session, "calendar", tenant_id, found)
     return found
 
 

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hotline.calendars import inheritance
 from hotline.calendars.inheritance import Chain
 from hotline.calendars.service import tenant_in_scope
-from hotline.kernel import audit
+from hotline.kernel import audit, config_cache
 from hotline.kernel.acting import Acting
 from hotline.kernel.calendar import Duration, DurationUnit
 from hotline.kernel.context import Role
@@ -297,11 +297,15 @@ async def policy_for(session: AsyncSession, scope: TenantScope, tenant_id: uuid.
     """The tenant's rules merged with its ancestors' and the built-ins; cached per session."""
     cache: dict[uuid.UUID, Policy] = session.info.setdefault(_CACHE_KEY, {})
     found = cache.get(tenant_id)
+    if found is None and not with_labels and scope.contains(tenant_id):
+        found = config_cache.get(session, "deadline_policy", tenant_id)
     if found is None or (with_labels and not found.chain.labels):
         chain = await inheritance.chain_of(session, scope, tenant_id, with_labels=with_labels)
         rows = [row for part in await inheritance.load(session, scope, chain, rules_of, system_rules_of)
                 for row in part]
         found = cache[tenant_id] = Policy(chain, (*(Rule.of(r) for r in rows), *BUILT_IN))
+        if not with_labels:
+            config_cache.put(session, "deadline_policy", tenant_id, found)
     return found
 
 
@@ -455,3 +459,6 @@ async def rules_view(session: AsyncSession, scope: TenantScope, tenant_id: uuid.
 
 
 __all__ = ["Duration", "DurationUnit", "LimitKind", "Limits", "explain_limits", "limits_for"]
+
+
+config_cache.watch(DeadlineRule)
