@@ -44,18 +44,19 @@ def _unexpected(error: GraphQLError) -> bool:
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
-    # Factories, so that each request gets fresh extension instances; the caches are shared by design.
-    parser_cache, validation_cache = ParserCache(maxsize=256), ValidationCache(maxsize=256)
+    # The validation cache is keyed by the rule classes, so build them once and add the same classes to
+    # every request; the extension instances themselves stay fresh per request.
+    rules = [*QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: parser_cache,
-        lambda: validation_cache,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         lambda: MaskErrors(should_mask_error=_unexpected),
     ]
-    if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(auto_camel_case=True))
 
