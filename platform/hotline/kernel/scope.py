@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, text
@@ -20,13 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 class TenantScope:
     acting_tenant_id: uuid.UUID
     tenant_ids: frozenset[uuid.UUID]
+    # Read-only reach beyond the subtree, for inherited configuration and shared knowledge only
+    # (tables created with `rls.inherited_table_sql` / `rls.shared_table_sql`).
+    ancestor_ids: tuple[uuid.UUID, ...] = ()  # root first
+    alliance_codes: frozenset[str] = frozenset()
 
     @classmethod
     def single(cls, tenant_id: uuid.UUID) -> TenantScope:
         return cls(tenant_id, frozenset({tenant_id}))
 
     def widened(self, extra: Iterable[uuid.UUID]) -> TenantScope:
-        return TenantScope(self.acting_tenant_id, self.tenant_ids | frozenset(extra))
+        return replace(self, tenant_ids=self.tenant_ids | frozenset(extra))
 
     def acting(self, model: Any) -> ColumnElement[bool]:
         """Rows of the acting tenant only (the usual case)."""
@@ -41,6 +45,11 @@ class TenantScope:
     def contains(self, tenant_id: uuid.UUID) -> bool:
         return tenant_id in self.tenant_ids
 
+    def inherited(self, model: Any) -> ColumnElement[bool]:
+        """Rows of the scope and of the acting tenant's ancestors (configuration flowing down the tree)."""
+        column: ColumnElement[uuid.UUID] = model.tenant_id
+        return column.in_(sorted(self.tenant_ids | frozenset(self.ancestor_ids)))
+
 
 async def apply_scope(session: AsyncSession, scope: TenantScope) -> None:
     """Set the row-level-security scope for the current transaction only (`SET LOCAL`).
@@ -48,5 +57,8 @@ async def apply_scope(session: AsyncSession, scope: TenantScope) -> None:
     Goes through the plpgsql helper so the ids travel as a bound parameter; Citus forwards
     `SET LOCAL` to its workers, which it would not do for a bare `set_config()`.
     """
-    ids = [str(t) for t in sorted(scope.tenant_ids)]
-    await session.execute(text("SELECT hotline_set_scope(CAST(:ids AS uuid[]))"), {"ids": ids})
+    await session.execute(
+        text("SELECT hotline_set_scope(CAST(:ids AS uuid[]), CAST(:ancestors AS uuid[]), CAST(:alliances AS text[]))"),
+        {"ids": [str(t) for t in sorted(scope.tenant_ids)], "ancestors": [str(t) for t in scope.ancestor_ids],
+         "alliances": sorted(scope.alliance_codes)},
+    )

@@ -174,6 +174,14 @@ async def system_subtree(session: AsyncSession, tenant_id: uuid.UUID) -> list[uu
     return list((await session.scalars(query)).all())
 
 
+async def system_alliances_of_chain(session: AsyncSession, tenant: Tenant) -> list[str]:
+    """Codes of the alliances that the tenant or one of its ancestors belongs to (长三角 for 南京)."""
+    chain = [tenant.tenant_id, *tenant.ancestors]
+    codes = select(Tenant.code).where(Tenant.tenant_id.in_(chain))
+    query = select(AllianceMember.alliance_code).where(AllianceMember.tenant_code.in_(codes)).distinct()
+    return sorted((await session.scalars(query)).all())
+
+
 async def system_touch_session(session: AsyncSession, row: AuthSession, now: dt.datetime) -> None:
     await session.execute(
         update(AuthSession).where(AuthSession.tenant_id == row.tenant_id, AuthSession.id == row.id)

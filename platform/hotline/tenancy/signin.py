@@ -160,7 +160,9 @@ async def acting_in(session: AsyncSession, subject: Subject, tenant_code: str | 
     if tenant is None or not _may_act(subject, tenant):
         return None
     subtree = await repo.system_subtree(session, tenant.tenant_id)
-    return Acting(subject, TenantScope(tenant.tenant_id, frozenset(subtree)))
+    alliances = await repo.system_alliances_of_chain(session, tenant)
+    return Acting(subject, TenantScope(tenant.tenant_id, frozenset(subtree), tuple(tenant.ancestors),
+                                       frozenset(alliances)))
 
 
 def _default_tenant(subject: Subject) -> uuid.UUID:
