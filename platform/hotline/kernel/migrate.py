@@ -25,7 +25,8 @@ def alembic_config(owner_url: str) -> Config:
     return config
 
 
-def upgrade(owner_url: str, revision: str = "head") -> None:
+def upgrade(owner_url: str, revision: str = "heads") -> None:
+    """Apply every branch: domains developed side by side add independent heads (see docs/CONVENTIONS.md)."""
     command.upgrade(alembic_config(owner_url), revision)
 
 
