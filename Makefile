@@ -23,6 +23,8 @@ console:
 run: install console
 	$(BIN)/hotline run
 
+# Vite's dev server with hot reload on http://127.0.0.1:5173, proxying /graphql to the API started by `make run`
+# (or HOTLINE_API=http://host:port).
 dev-console:
 	cd frontend && npm ci --no-audit --no-fund && npm run dev
 
@@ -42,8 +44,14 @@ test-pg15: install
 	elif [ -n "$$CI" ]; then echo "CI needs PostgreSQL 15 on 127.0.0.1:5432 for the portability run"; exit 1; \
 	else echo "SKIPPED: no PostgreSQL on 127.0.0.1:5432, portability run not done"; fi
 
-test-console:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
+# Type checks, lint, component tests, then the browser walk against a fresh backend (see frontend/README.md).
+# The walk drives Debian's Chromium and needs a font with Chinese glyphs: both are installed when missing.
+test-console: install
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-wqy-microhei; \
+	fi
+	cd frontend && npm ci --no-audit --no-fund && npm test
 
 test: lint typecheck
 	$(BIN)/hotline schema check

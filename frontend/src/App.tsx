@@ -35,7 +35,7 @@ function Screens() {
 function Localized() {
   const { locale } = useI18n();
   return (
-    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={theme}>
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={theme} button={{ autoInsertSpace: false }}>
       <AntApp>
         <SessionProvider>
           <Screens />

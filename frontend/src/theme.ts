@@ -4,7 +4,10 @@ import type { ThemeConfig } from 'antd';
 export const theme: ThemeConfig = {
   token: {
     colorPrimary: '#1556b8',
+    colorInfo: '#1556b8',
     colorLink: '#1556b8',
+    // Darker than antd's default red so that danger buttons and error text reach 4.5:1.
+    colorError: '#c41d1f',
     colorTextDescription: 'rgba(0, 0, 0, 0.62)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
     borderRadius: 4,

@@ -1,10 +1,10 @@
 import { BarChart as EBarChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([EBarChart, GridComponent, TooltipComponent, AriaComponent, CanvasRenderer]);
+echarts.use([EBarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export interface Bar {
   label: string;
@@ -21,7 +21,6 @@ export function BarChart({ title, bars, seriesName, height = 320 }: { title: str
     const chart = echarts.init(element, undefined, { renderer: 'canvas' });
     const ordered = [...bars].reverse(); // the first bar on top
     chart.setOption({
-      aria: { enabled: true },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'value', minInterval: 1 },
@@ -39,5 +38,10 @@ export function BarChart({ title, bars, seriesName, height = 320 }: { title: str
   }, [bars, seriesName]);
 
   const summary = bars.map((b) => `${b.label} ${b.value}`).join('；');
-  return <div ref={ref} role="img" aria-label={`${title}：${summary}`} style={{ width: '100%', height }} />;
+  // The figure is described by the wrapper; the canvas itself is hidden from screen readers.
+  return (
+    <div role="img" aria-label={`${title}：${summary}`}>
+      <div ref={ref} aria-hidden style={{ width: '100%', height }} />
+    </div>
+  );
 }

@@ -1,7 +1,8 @@
 import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Layout, Menu, Result, Space, Tag, Typography } from 'antd';
+import { Button, Dropdown, Layout, Menu, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { StatusTag } from '../components/StatusTag';
 import { useI18n } from '../i18n';
 import { HomePage } from '../pages/HomePage';
 import { TenantsPage } from '../pages/admin/TenantsPage';
@@ -69,7 +70,7 @@ export function AppLayout() {
           />
           <Typography.Text type="secondary">{t('layout.actingIn')}</Typography.Text>
           <TenantSwitcher />
-          {viewer.actingTenant?.status === 'SUSPENDED' && <Tag color="warning">{t('status.SUSPENDED')}</Tag>}
+          {viewer.actingTenant?.status === 'SUSPENDED' && <StatusTag tone="warn">{t('status.SUSPENDED')}</StatusTag>}
           <span className="app-header-spacer" />
           <Space>
             <LanguageSwitch />

@@ -1,7 +1,7 @@
 import { PauseCircleOutlined, PlayCircleOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Select, Skeleton, Space,
-  Tag, Tree, Typography,
+  Tree, Typography,
 } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from 'urql';
@@ -9,6 +9,7 @@ import { errorText, showFormErrors, type FieldError } from '../../api/errors';
 import { DivisionCascader } from '../../components/DivisionCascader';
 import { FormProblems } from '../../components/FormProblems';
 import { RenameModal } from '../../components/RenameModal';
+import { StatusTag } from '../../components/StatusTag';
 import {
   CreateTenantDocument, RenameTenantDocument, ResumeTenantDocument, SuspendTenantDocument, TenantTreeDocument,
   type TenantFieldsFragment, type TenantKind,
@@ -35,10 +36,10 @@ function TenantTitle({ tenant, highlight }: { tenant: Tenant; highlight: string 
   const { t } = useI18n();
   const hit = highlight !== '' && (tenant.name.includes(highlight) || tenant.code.includes(highlight));
   return (
-    <span>
+    <span data-kind={tenant.kind} data-code={tenant.code}>
       <span style={hit ? { background: '#ffe58f' } : undefined}>{tenant.name}</span>{' '}
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tenant.code}</Typography.Text>
-      {tenant.status === 'SUSPENDED' && <Tag color="warning" style={{ marginInlineStart: 6 }}>{t('status.SUSPENDED')}</Tag>}
+      {tenant.status === 'SUSPENDED' && <> <StatusTag tone="warn">{t('status.SUSPENDED')}</StatusTag></>}
     </span>
   );
 }
@@ -179,7 +180,7 @@ function TenantDetail({ tenant, isActing, canManage, onChanged, onCreateChild, o
   return (
     <Card
       title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{tenant.name}</Typography.Title>}
-      extra={<Tag color={suspended ? 'warning' : 'success'}>{t(`status.${tenant.status}`)}</Tag>}
+      extra={<StatusTag tone={suspended ? 'warn' : 'ok'}>{t(`status.${tenant.status}`)}</StatusTag>}
     >
       <Descriptions column={1} bordered size="small" style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('common.code')}>{tenant.code}</Descriptions.Item>
@@ -232,11 +233,13 @@ export function TenantsPage() {
   const roots = useMemo(() => buildTree(tenants, (x) => x.code, (x) => x.parent?.code ?? null), [tenants]);
   const query = search.trim();
   const treeData = useMemo(() => toTreeData(roots, query), [roots, query]);
-  const revealed = useMemo(
-    () => (query ? [...keysToReveal(roots, (x) => x.name.includes(query) || x.code.includes(query))] : null),
-    [roots, query],
-  );
-  const expandedKeys = revealed ?? expanded ?? roots.map((r) => r.key);
+  const expandedKeys = expanded ?? roots.map((r) => r.key);
+  // Searching opens the branches that hold a match; after that the person opens and closes as they like.
+  const find = (text: string): void => {
+    setSearch(text);
+    const q = text.trim();
+    if (q) setExpanded([...keysToReveal(roots, (x) => x.name.includes(q) || x.code.includes(q))]);
+  };
   const current = selected ? findNode(roots, selected)?.item : undefined;
   const canManage = hasRole(viewer, 'PROVINCE_ADMIN');
   const reload = (): void => {
@@ -266,7 +269,7 @@ export function TenantsPage() {
               placeholder={t('tenants.search')}
               allowClear
               onChange={(e) => {
-                setSearch(e.target.value);
+                find(e.target.value);
               }}
               style={{ marginBottom: 12 }}
             />

@@ -1,6 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
-  App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Select, Skeleton, Space, Tag,
+  App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Select, Skeleton, Space,
   Tree, TreeSelect, Typography,
 } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
@@ -9,6 +9,7 @@ import { errorText, showFormErrors, type FieldError } from '../../api/errors';
 import { DivisionCascader } from '../../components/DivisionCascader';
 import { FormProblems } from '../../components/FormProblems';
 import { RenameModal } from '../../components/RenameModal';
+import { StatusTag } from '../../components/StatusTag';
 import { TenantPicker } from '../../components/TenantPicker';
 import {
   CreateUnitDocument, TenantUnitsDocument, UpdateUnitDocument, type UnitFieldsFragment, type UnitKind,
@@ -30,10 +31,10 @@ function UnitTitle({ unit, highlight }: { unit: Unit; highlight: string }) {
   const { t } = useI18n();
   const hit = highlight !== '' && (unit.name.includes(highlight) || unit.code.includes(highlight));
   return (
-    <span className={unit.active ? undefined : 'inactive-node'}>
+    <span className={unit.active ? undefined : 'inactive-node'} data-code={unit.code}>
       <span style={hit ? { background: '#ffe58f' } : undefined}>{unit.name}</span>{' '}
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`unitKind.${unit.kind}`)}</Typography.Text>
-      {!unit.active && <Tag style={{ marginInlineStart: 6 }}>{t('units.inactive')}</Tag>}
+      {!unit.active && <> <StatusTag tone="off">{t('units.inactive')}</StatusTag></>}
     </span>
   );
 }
@@ -219,11 +220,13 @@ export function UnitsPage() {
   );
   const query = search.trim();
   const treeData = useMemo(() => toTreeData(roots, query), [roots, query]);
-  const revealed = useMemo(
-    () => (query ? [...keysToReveal(roots, (u) => u.name.includes(query) || u.code.includes(query))] : null),
-    [roots, query],
-  );
-  const expandedKeys = revealed ?? expanded ?? [];
+  const expandedKeys = expanded ?? [];
+  // Searching opens the branches that hold a match; after that the person opens and closes as they like.
+  const find = (text: string): void => {
+    setSearch(text);
+    const q = text.trim();
+    if (q) setExpanded([...keysToReveal(roots, (u) => u.name.includes(q) || u.code.includes(q))]);
+  };
   const node = selected ? findNode(roots, selected) : undefined;
   const current = node?.item;
   const reload = (): void => {
@@ -293,7 +296,7 @@ export function UnitsPage() {
               placeholder={t('units.search')}
               allowClear
               onChange={(e) => {
-                setSearch(e.target.value);
+                find(e.target.value);
               }}
               style={{ marginBottom: 12 }}
             />
@@ -327,7 +330,7 @@ export function UnitsPage() {
           {current ? (
             <Card
               title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{current.name}</Typography.Title>}
-              extra={<Tag color={current.active ? 'success' : 'default'}>{current.active ? t('units.active') : t('units.inactive')}</Tag>}
+              extra={<StatusTag tone={current.active ? 'ok' : 'off'}>{current.active ? t('units.active') : t('units.inactive')}</StatusTag>}
             >
               <Descriptions column={1} bordered size="small" style={{ marginBottom: 16 }}>
                 <Descriptions.Item label={t('common.code')}>{current.code}</Descriptions.Item>

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorText, showFormErrors } from '../../api/errors';
 import { FormProblems } from '../../components/FormProblems';
+import { StatusTag } from '../../components/StatusTag';
 import { TenantPicker } from '../../components/TenantPicker';
 import {
   CreateUserDocument, GrantRoleDocument, RevokeRoleDocument, TenantUsersDocument, type Role, type TenantUsersQuery,
@@ -232,7 +233,7 @@ export function UsersPage() {
       ],
       onFilter: (value, r) => (value === 'locked' ? r.locked : value === 'inactive' ? !r.active : r.active && !r.locked),
       render: (_, r) =>
-        !r.active ? <Tag>{t('users.inactive')}</Tag> : r.locked ? <Tag color="error">{t('users.locked')}</Tag> : <Tag color="success">{t('users.active')}</Tag>,
+        !r.active ? <StatusTag tone="off">{t('users.inactive')}</StatusTag> : r.locked ? <StatusTag tone="bad">{t('users.locked')}</StatusTag> : <StatusTag tone="ok">{t('users.active')}</StatusTag>,
     },
     {
       title: t('users.roles'), key: 'roles',

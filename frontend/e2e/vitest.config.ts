@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The browser walk: a real backend (started by global-setup) serving the built console, driven in Chromium.
+export default defineConfig({
+  test: {
+    root: import.meta.dirname,
+    include: ['**/*.e2e.ts'],
+    environment: 'node',
+    globalSetup: ['./global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    reporters: ['default'],
+  },
+});
