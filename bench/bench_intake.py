@@ -7,17 +7,14 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 from sqlalchemy import text
 
+from bench.server import bench_server
 from hotline.kernel import runtime
 from hotline.kernel.settings import PROJECT_ROOT
 from hotline.tenancy import catalogue
@@ -26,23 +23,6 @@ CLIENTS = 16
 REQUESTS = int(os.environ.get("BENCH_INTAKE_REQUESTS", "1600"))
 CREATE = """mutation($i: CreateWorkOrderInput!) { createWorkOrder(input: $i) {
   __typename ... on WorkOrder { number } ... on ValidationErrors { errors { path code } } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_ready(client: httpx.AsyncClient) -> None:
-    for _ in range(120):
-        try:
-            if (await client.get("/readyz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.5)
-    raise RuntimeError("the bench server did not start")
 
 
 async def load(label: str, once: Callable[[int], Awaitable[None]]) -> float:
@@ -80,37 +60,27 @@ async def main(owner_url: str) -> None:
         tenant_id, user_id = (await session.execute(text(
             "SELECT u.tenant_id, u.id FROM users u WHERE u.login = 'nj.agent'"))).one()
     await runtime.close_database()
-    port = free_port()
-    env = {**os.environ, "HOTLINE_DATABASE_URL": owner_url, "PYTHONPATH": str(PROJECT_ROOT),
-           "HOTLINE_LOG_LEVEL": "WARNING", "HOTLINE_DB_POOL_SIZE": "16"}
-    server = subprocess.Popen([sys.executable, "-m", "bench.intake_server", str(port)], env=env, cwd=PROJECT_ROOT)
-    try:
-        limits = httpx.Limits(max_connections=CLIENTS)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=60) as http:
-            await wait_ready(http)
-            login = await http.post("/graphql", json={"query": 'mutation { login(login:"nj.agent", password:'
-                                                               '"lianxin-demo") { ... on LoginSuccess { token } } }'})
-            headers = {"authorization": f"Bearer {login.json()['data']['login']['token']}"}
+    async with bench_server(owner_url, CLIENTS) as http:
+        login = await http.post("/graphql", json={"query": 'mutation { login(login:"nj.agent", password:'
+                                                           '"lianxin-demo") { ... on LoginSuccess { token } } }'})
+        headers = {"authorization": f"Bearer {login.json()['data']['login']['token']}"}
 
-            async def graphql(i: int) -> None:
-                data = order(i) | {"categoryCode": category}
-                body = (await http.post("/graphql", json={"query": CREATE, "variables": {"i": data}},
-                                        headers=headers)).json()
-                assert body["data"]["createWorkOrder"]["__typename"] == "WorkOrder", body
+        async def graphql(i: int) -> None:
+            data = order(i) | {"categoryCode": category}
+            body = (await http.post("/graphql", json={"query": CREATE, "variables": {"i": data}},
+                                    headers=headers)).json()
+            assert body["data"]["createWorkOrder"]["__typename"] == "WorkOrder", body
 
-            async def raw(i: int) -> None:
-                o = order(i)
-                response = await http.post("/bench/baseline-intake", json={
-                    "tenant_id": str(tenant_id), "user_id": str(user_id), "channel": "phone",
-                    "request_type": "complaint", "category": category, "title": o["title"], "content": o["content"],
-                    "division": o["location"]["divisionCode"], "address": o["location"]["address"],
-                    "name": "王先生", "phone": o["caller"]["phone"]})
-                assert response.status_code == 201, response.text
+        async def raw(i: int) -> None:
+            o = order(i)
+            response = await http.post("/bench/baseline-intake", json={
+                "tenant_id": str(tenant_id), "user_id": str(user_id), "channel": "phone",
+                "request_type": "complaint", "category": category, "title": o["title"], "content": o["content"],
+                "division": o["location"]["divisionCode"], "address": o["location"]["address"],
+                "name": "王先生", "phone": o["caller"]["phone"]})
+            assert response.status_code == 201, response.text
 
-            await load("warm-up (GraphQL)", graphql)
-            baseline = await load("baseline: raw psycopg inserts", raw)
-            ours = await load("GraphQL createWorkOrder", graphql)
-            print(f"   ratio GraphQL / baseline: {ours / baseline:.2f}  (goal ≥ 0.70)", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        await load("warm-up (GraphQL)", graphql)
+        baseline = await load("baseline: raw psycopg inserts", raw)
+        ours = await load("GraphQL createWorkOrder", graphql)
+        print(f"   ratio GraphQL / baseline: {ours / baseline:.2f}  (goal ≥ 0.70)", flush=True)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ import httpx
 import yaml
 from sqlalchemy import text
 
-from bench.bench_intake import free_port, wait_ready
+from bench.server import bench_server
 from hotline.kernel import runtime
 from hotline.kernel.settings import PROJECT_ROOT
 from hotline.tenancy import catalogue
@@ -65,19 +63,9 @@ async def main(owner_url: str) -> None:
             category = (await session.execute(text(
                 "SELECT code FROM categories WHERE level = 3 ORDER BY code LIMIT 1"))).scalar_one()
     await runtime.close_database()
-    port = free_port()
-    env = {**os.environ, "HOTLINE_DATABASE_URL": owner_url, "PYTHONPATH": str(PROJECT_ROOT),
-           "HOTLINE_LOG_LEVEL": "WARNING", "HOTLINE_DB_POOL_SIZE": "16"}
-    server = subprocess.Popen([sys.executable, "-m", "bench.intake_server", str(port)], env=env, cwd=PROJECT_ROOT)
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120,
-                                     limits=httpx.Limits(max_connections=CLIENTS)) as http:
-            await wait_ready(http)
-            tokens = await sign_in(http)
-            await replay(http, tokens, category)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    async with bench_server(owner_url, CLIENTS) as http:
+        tokens = await sign_in(http)
+        await replay(http, tokens, category)
 
 
 async def sign_in(http: httpx.AsyncClient) -> dict[str, str]:

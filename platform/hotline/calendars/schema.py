@@ -30,6 +30,7 @@ from hotline.calendars.types import (
 from hotline.kernel import calendar as kc
 from hotline.kernel.acting import Acting
 from hotline.kernel.errors import DomainError
+from hotline.tenancy.service import tenant_in_scope
 
 CalendarDaysResult = Annotated[CalendarDays | ValidationErrors, strawberry.union("CalendarDaysResult")]
 DueAtResult = Annotated[DueAt | ValidationErrors, strawberry.union("DueAtResult")]
@@ -105,7 +106,7 @@ async def _effective(info: Info, tenant_code: str | None) -> EffectiveCalendar |
     if ctx.acting is None:
         return None
     try:
-        tenant = await service.tenant_in_scope(ctx.session, ctx.acting.scope, tenant_code)
+        tenant = await tenant_in_scope(ctx.session, ctx.acting.scope, tenant_code)
         return await service.effective(ctx.session, ctx.acting.scope, tenant.tenant_id)
     except DomainError:
         return None
@@ -218,7 +219,7 @@ class CalendarMutation:
         periods = [(p.start.strip(), p.end.strip()) for p in input.periods]
 
         async def change(a: Acting) -> WorkingHoursChanged:
-            tenant = await service.tenant_in_scope(s, a.scope, input.tenant_code)
+            tenant = await tenant_in_scope(s, a.scope, input.tenant_code)
             await service.set_working_hours(s, a, input.tenant_code, periods)
             found = await service.effective(s, a.scope, tenant.tenant_id)
             return WorkingHoursChanged(tenant_code=tenant.code, working_hours=WorkingHours.of(found.calendar,

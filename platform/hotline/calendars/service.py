@@ -37,8 +37,8 @@ from hotline.kernel.errors import Validator, not_found
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
 from hotline.kernel.scope import TenantScope
-from hotline.tenancy import repository as tenancy_repo
 from hotline.tenancy.models import Tenant
+from hotline.tenancy.service import tenant_in_scope
 
 ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
 YEARS = range(2000, 2101)
@@ -106,19 +106,6 @@ async def effective(session: AsyncSession, scope: TenantScope, tenant_id: uuid.U
     years = sorted((y for y in rows.years if calendar.schedules[y.year].tenant_id == y.tenant_id),
                    key=lambda y: y.year)
     return EffectiveCalendar(chain, calendar, overrides, years)
-
-
-async def tenant_in_scope(session: AsyncSession, scope: TenantScope, code: str | None,
-                          path: tuple[str, ...] = ("tenantCode",)) -> Tenant:
-    """A tenant by code (default: the acting tenant), or "not found" when outside the scope."""
-    if code:
-        tenant = await tenancy_repo.tenant_by_code(session, scope, code)
-    else:
-        found = await tenancy_repo.tenants_by_ids(session, scope, [scope.acting_tenant_id])
-        tenant = found[0] if found else None
-    if tenant is None:
-        raise not_found(path, "tenant")
-    return tenant
 
 
 @dataclass(frozen=True)

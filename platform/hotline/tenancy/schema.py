@@ -42,6 +42,16 @@ ApiTokenResult = Annotated[ApiToken | ValidationErrors, strawberry.union("ApiTok
 DoneResult = Annotated[Done | ValidationErrors, strawberry.union("DoneResult")]
 
 
+async def _tenant_or_none(info: Info, code: str | None) -> models.Tenant | None:
+    """A tenant by code (default: the acting one) within the scope; None when signed out or not found."""
+    if info.context.acting is None:
+        return None
+    try:
+        return await service.tenant_in_scope(info.context.session, info.context.acting.scope, code)
+    except DomainError:
+        return None
+
+
 async def _me(info: Info) -> Me | None:
     ctx = info.context
     if ctx.subject is None:
@@ -89,22 +99,16 @@ class TenancyQuery:
     @strawberry.field(permission_classes=[SignedIn])
     async def users(self, info: Info, tenant_code: str | None = None) -> list[User]:
         ctx = info.context
-        if ctx.acting is None:
-            return []
-        tenant = await repo.tenant_by_code(ctx.session, ctx.acting.scope, tenant_code) if tenant_code else \
-            await ctx.loaders.tenant.load(ctx.acting.tenant_id)
-        if tenant is None:
+        tenant = await _tenant_or_none(info, tenant_code)
+        if tenant is None or ctx.acting is None:
             return []
         return [User.of(u) for u in await repo.users_of(ctx.session, ctx.acting.scope, tenant.tenant_id)]
 
     @strawberry.field(permission_classes=[SignedIn])
     async def role_grants(self, info: Info, tenant_code: str | None = None) -> list[RoleGrant]:
         ctx = info.context
-        if ctx.acting is None:
-            return []
-        tenant = await repo.tenant_by_code(ctx.session, ctx.acting.scope, tenant_code) if tenant_code else \
-            await ctx.loaders.tenant.load(ctx.acting.tenant_id)
-        if tenant is None:
+        tenant = await _tenant_or_none(info, tenant_code)
+        if tenant is None or ctx.acting is None:
             return []
         return [RoleGrant.of(g) for g in await repo.grants_in(ctx.session, ctx.acting.scope, tenant.tenant_id)]
 

@@ -16,7 +16,7 @@ from hotline.kernel.context import Role
 from hotline.kernel.errors import DomainError, Validator, not_found
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
-from hotline.kernel.scope import apply_scope
+from hotline.kernel.scope import TenantScope, apply_scope
 from hotline.tenancy import repository as repo
 from hotline.tenancy.models import (
     LoginDirectory,
@@ -52,12 +52,22 @@ def tenant_snapshot(t: Tenant) -> dict[str, object]:
             "division_code": t.division_code, "parent_id": str(t.parent_id) if t.parent_id else None}
 
 
-async def visible_tenant(session: AsyncSession, acting: Acting, code: str, path: tuple[str, ...]) -> Tenant:
-    """A tenant in the acting scope, or "not found" (also when it exists outside the scope)."""
-    tenant = await repo.tenant_by_code(session, acting.scope, code)
+async def tenant_in_scope(session: AsyncSession, scope: TenantScope, code: str | None,
+                          path: tuple[str, ...] = ("tenantCode",)) -> Tenant:
+    """A tenant by code (default: the acting tenant), or "not found" — also when it exists outside the scope."""
+    if code:
+        tenant = await repo.tenant_by_code(session, scope, code)
+    else:
+        found = await repo.tenants_by_ids(session, scope, [scope.acting_tenant_id])
+        tenant = found[0] if found else None
     if tenant is None:
         raise not_found(path, "tenant")
     return tenant
+
+
+async def visible_tenant(session: AsyncSession, acting: Acting, code: str, path: tuple[str, ...]) -> Tenant:
+    """A tenant in the acting scope by code, or "not found"."""
+    return await tenant_in_scope(session, acting.scope, code or "-", path)
 
 
 # --- tenants -------------------------------------------------------------------------------------
@@ -172,8 +182,7 @@ def unit_snapshot(u: Unit) -> dict[str, object]:
 
 
 async def _admin_tenant(session: AsyncSession, acting: Acting, code: str | None) -> Tenant:
-    tenant = await visible_tenant(session, acting, code or "", ("tenantCode",)) if code else \
-        (await repo.tenants_by_ids(session, acting.scope, [acting.tenant_id]))[0]
+    tenant = await tenant_in_scope(session, acting.scope, code)
     acting.require(tenant.tenant_id, tenant.ancestors, ADMINS)
     return tenant
 

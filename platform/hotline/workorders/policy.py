@@ -56,7 +56,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.calendars import inheritance
 from hotline.calendars.inheritance import Chain
-from hotline.calendars.service import tenant_in_scope
 from hotline.kernel import audit, config_cache
 from hotline.kernel.acting import Acting
 from hotline.kernel.calendar import Duration, DurationUnit
@@ -65,6 +64,7 @@ from hotline.kernel.errors import Validator, forbidden, not_found
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import Base, TenantRow, utcnow
 from hotline.kernel.scope import TenantScope
+from hotline.tenancy.service import tenant_in_scope
 
 ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
 RESPONSE_LEVELS = range(1, 5)

@@ -11,12 +11,12 @@ from hotline.api.context import Info
 from hotline.api.errors import ValidationErrors, attempt
 from hotline.api.permissions import SignedIn
 from hotline.calendars.inheritance import Chain
-from hotline.calendars.service import tenant_in_scope
 from hotline.calendars.types import DurationUnit, SourceTenant
 from hotline.kernel.acting import Acting
 from hotline.kernel.calendar import Duration
 from hotline.kernel.calendar import DurationUnit as UnitValue
 from hotline.kernel.errors import DomainError
+from hotline.tenancy.service import tenant_in_scope
 from hotline.workorders import policy
 from hotline.workorders.policy import LimitKind as LimitKindValue
 
