@@ -149,3 +149,10 @@ async def test_a_suspended_tenant_refuses_its_own_users(api: Api) -> None:
     await api.gql(SUSPEND, {"c": data["code"]}, as_user="js.admin")
     after = await api.gql("{ actingTenant { code } }", as_user=login)
     assert after["actingTenant"] is None
+
+
+async def test_a_province_admin_acting_in_a_city_holds_its_role_there(api: Api) -> None:
+    me = await api.gql("{ me { roles actingTenant { code } } }", as_user="js.admin", tenant="320100")
+    assert me["me"] == {"roles": ["PROVINCE_ADMIN"], "actingTenant": {"code": "320100"}}
+    queue = await api.raw("{ me { login } }", as_user="js.admin", tenant="320500")
+    assert queue["data"]["me"]["login"] == "js.admin"

@@ -24,6 +24,11 @@ class Acting:
     def actor(self) -> Actor:
         return Actor.of(self.subject)
 
+    @property
+    def roles(self) -> set[Role]:
+        """Roles effective in the acting tenant, including subtree roles granted on its ancestors."""
+        return self.roles_at(self.tenant_id, self.scope.ancestor_ids)
+
     def roles_at(self, tenant_id: uuid.UUID, ancestors: Sequence[uuid.UUID]) -> set[Role]:
         """Roles effective in a tenant: its own grants, plus subtree roles granted on an ancestor."""
         roles = set()

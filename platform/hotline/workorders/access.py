@@ -65,7 +65,7 @@ async def viewer(session: AsyncSession, acting: Acting) -> Viewer:
     if cached is not None and cached.acting == acting:
         return cached
     tenant_id = acting.tenant_id
-    roles = frozenset(acting.roles_at(tenant_id, ()))
+    roles = frozenset(acting.roles)
     grants = [g for g in acting.subject.grants if g.tenant_id == tenant_id and g.role == Role.UNIT_HANDLER]
     unit_ids: frozenset[uuid.UUID] | None = None
     if grants and all(g.unit_id is not None for g in grants):
