@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
 import { accessibilityProblems, focused, gql, launch, newPage, screenshot, signIn } from './browser';
 
@@ -22,6 +22,17 @@ function shootOnFailure(page: () => Page) {
       await screenshot(page(), `FAILED-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}`);
     }
   };
+}
+
+/** Picks an option of an antd Select by its label, and checks that the choice took. */
+async function choose(page: Page, field: Locator, label: string): Promise<void> {
+  const item = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await field.click();
+    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
+    if ((await item.textContent())?.includes(label)) return;
+  }
+  throw new Error(`could not choose ${label}`);
 }
 
 async function openTenants(page: Page): Promise<void> {
@@ -247,8 +258,7 @@ describe('city admin (nj.admin)', () => {
 
     await page.getByRole('button', { name: '新建下级单位' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('类型').click();
-    await page.locator('.ant-select-item-option', { hasText: '社区' }).click();
+    await choose(page, dialog.getByLabel('类型'), '社区');
     await dialog.getByLabel('编码').fill('xjk-e2e');
     await dialog.getByLabel('名称').fill('测试社区');
     await screenshot(page, '14-unit-create');
@@ -280,8 +290,7 @@ describe('city admin (nj.admin)', () => {
 
     await page.getByRole('button', { name: '授予角色：测试承办人' }).click();
     dialog = page.getByRole('dialog');
-    await dialog.getByLabel('角色').click();
-    await page.locator('.ant-select-item-option', { hasText: '承办人' }).first().click();
+    await choose(page, dialog.getByLabel('角色'), '承办人');
     await dialog.getByLabel('限定承办单位').click();
     await page.keyboard.type('新街口');
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '新街口街道（320102003）' }).click();
