@@ -17,7 +17,7 @@ from hotline.kernel import jobs, scheduler
 from hotline.kernel.settings import get_settings
 
 # Modules whose import registers jobs and periodic tasks.
-TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks")
+TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks", "hotline.evaluation.tasks")
 
 
 def load_tasks() -> None:

@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from hotline.calendars.schema import CalendarMutation, CalendarQuery
+from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
 from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
 from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
@@ -28,12 +29,12 @@ from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
 
 
 @strawberry.type
-class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery):
+class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery):
     pass
 
 
 @strawberry.type
-class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation):
+class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation):
     pass
 
 

@@ -6,7 +6,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
 
+import hotline.analytics.models
 import hotline.calendars.models
+import hotline.evaluation.models
 import hotline.kernel.audit
 import hotline.kernel.outbox
 import hotline.tenancy.models

@@ -1,0 +1,1 @@
+"""Analysis and publication: daily, weekly and monthly reports, subscriptions, hotspots, 每月一题."""
