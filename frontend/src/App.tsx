@@ -2,6 +2,7 @@ import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { I18nProvider, useI18n } from './i18n';
+import type { makeClient } from './api/client';
 import { AppLayout } from './layout/AppLayout';
 import { SignInPage } from './pages/SignInPage';
 import { SessionProvider, useSession } from './session';
@@ -32,12 +33,12 @@ function Screens() {
   }
 }
 
-function Localized() {
+function Localized({ clientFactory }: { clientFactory?: typeof makeClient }) {
   const { locale } = useI18n();
   return (
     <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={theme} button={{ autoInsertSpace: false }}>
       <AntApp>
-        <SessionProvider>
+        <SessionProvider clientFactory={clientFactory}>
           <Screens />
         </SessionProvider>
       </AntApp>
@@ -45,10 +46,11 @@ function Localized() {
   );
 }
 
-export function App() {
+/** The console. Tests may pass their own GraphQL client factory. */
+export function App({ clientFactory }: { clientFactory?: typeof makeClient }) {
   return (
     <I18nProvider>
-      <Localized />
+      <Localized clientFactory={clientFactory} />
     </I18nProvider>
   );
 }

@@ -46,7 +46,7 @@ export function isAdmin(viewer: ViewerFragment): boolean {
 
 export function SessionProvider({ children, clientFactory = makeClient }: {
   children: ReactNode;
-  clientFactory?: typeof makeClient;
+  clientFactory?: typeof makeClient | undefined;
 }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [tenantCode, setTenantCode] = useState<string | null>(storedTenant);

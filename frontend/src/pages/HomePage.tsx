@@ -25,7 +25,7 @@ export function HomePage() {
     [tenantsResult.data],
   );
   const childBars: Bar[] = useMemo(
-    () => (roots[0]?.children ?? []).map((c) => ({ label: c.item.name.replace(/12345.*$/, ''), value: countNodes([c]) })),
+    () => (roots[0]?.children ?? []).map((c) => ({ label: c.item.name.replace('12345政务服务便民热线', ''), value: countNodes([c]) })),
     [roots],
   );
   const unitBars: Bar[] = useMemo(() => {
@@ -45,10 +45,10 @@ export function HomePage() {
           <Descriptions.Item label={t('home.tenant')}>
             {acting ? `${acting.name}（${acting.code}）` : t('app.noRoleHere')}
           </Descriptions.Item>
-          <Descriptions.Item label={t('home.roles')} span={2}>
+          <Descriptions.Item label={t('home.roles')} span="filled">
             {viewer.roles.length === 0 ? t('home.noRoles') : viewer.roles.map((r) => <Tag key={r} color="blue">{t(`role.${r}`)}</Tag>)}
           </Descriptions.Item>
-          <Descriptions.Item label={t('home.next')} span={2}>
+          <Descriptions.Item label={t('home.next')} span="filled">
             <ul style={{ margin: 0, paddingInlineStart: 20 }}>
               {admin && <li>{t('home.adminHint')}</li>}
               <li>{t('home.workHint')}</li>
