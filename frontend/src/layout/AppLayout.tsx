@@ -1,17 +1,19 @@
 import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Layout, Menu, Result, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { Button, Dropdown, Layout, Menu, Result, Skeleton, Space, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { StatusTag } from '../components/StatusTag';
 import { useI18n } from '../i18n';
 import { HomePage } from '../pages/HomePage';
-import { TenantsPage } from '../pages/admin/TenantsPage';
-import { UnitsPage } from '../pages/admin/UnitsPage';
-import { UsersPage } from '../pages/admin/UsersPage';
 import { ROUTES, useRoute, type RoutePath } from '../router';
 import { isAdmin, useSession, useViewer } from '../session';
 import { menuItems } from './menu';
 import { TenantSwitcher } from './TenantSwitcher';
+
+// Administration screens load on first use.
+const TenantsPage = lazy(() => import('../pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })));
+const UnitsPage = lazy(() => import('../pages/admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
+const UsersPage = lazy(() => import('../pages/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function Screen({ path }: { path: RoutePath }) {
   const viewer = useViewer();
@@ -87,7 +89,9 @@ export function AppLayout() {
           </Space>
         </Layout.Header>
         <Layout.Content className="app-content" id="main" tabIndex={-1}>
-          <Screen path={route.path} />
+          <Suspense fallback={<Skeleton active paragraph={{ rows: 10 }} />}>
+            <Screen path={route.path} />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

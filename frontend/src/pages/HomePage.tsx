@@ -1,11 +1,14 @@
 import { Card, Col, Descriptions, Empty, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { useQuery } from 'urql';
-import { BarChart, type Bar } from '../components/BarChart';
+import type { Bar } from '../components/BarChart';
 import { TenantTreeDocument, TenantUnitsDocument } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { buildTree, countNodes } from '../lib/tree';
 import { isAdmin, useViewer } from '../session';
+
+// ECharts is large: it loads only when a chart is shown.
+const BarChart = lazy(() => import('../components/BarChart').then((m) => ({ default: m.BarChart })));
 
 /** Overview of the acting hotline from data the API has today (work-order figures come with later issues). */
 export function HomePage() {
@@ -67,7 +70,9 @@ export function HomePage() {
               ) : (
                 <>
                   <Statistic title={t('home.subtree')} value={countNodes(roots) - roots.length} />
-                  <BarChart title={t('home.subtreeChart')} seriesName={t('home.count')} bars={childBars} />
+                  <Suspense fallback={<Skeleton active />}>
+                    <BarChart title={t('home.subtreeChart')} seriesName={t('home.count')} bars={childBars} />
+                  </Suspense>
                 </>
               )}
             </Card>
@@ -79,7 +84,9 @@ export function HomePage() {
               ) : unitBars.length === 0 ? (
                 <Empty description={t('common.empty')} />
               ) : (
-                <BarChart title={t('home.unitsChart')} seriesName={t('home.count')} bars={unitBars} />
+                <Suspense fallback={<Skeleton active />}>
+                  <BarChart title={t('home.unitsChart')} seriesName={t('home.count')} bars={unitBars} />
+                </Suspense>
               )}
             </Card>
           </Col>
