@@ -39,8 +39,8 @@ async def define(api: Api, as_user: str, tenant: str, definition: dict[str, Any]
     return result
 
 
-async def compute(tenant_id: uuid.UUID, period: str, as_of: dt.datetime) -> EvaluationAssessment:
-    """The job's computation, run directly with a chosen as-of moment."""
+async def compute(tenant_id: uuid.UUID, period: str, as_of: dt.datetime | None = None) -> EvaluationAssessment:
+    """The job's computation, run directly (as of now, or of a chosen moment)."""
     async with runtime.database().transaction(TenantScope.single(tenant_id)) as session:
         return await service.compute(session, TenantScope.single(tenant_id), tenant_id, period, Actor.system("test"),
                                      as_of=as_of)

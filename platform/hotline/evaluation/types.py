@@ -184,8 +184,9 @@ class UnitResult:
                    peer_group=row.peer_group, rank=row.rank, group_size=row.group_size, base_score=row.base_score,
                    bonus=row.bonus, penalty=row.penalty, total=row.total,
                    figures=[Figure.of(c, p) for c, p in sorted(row.figures.items())],
-                   indicators=[IndicatorScore(code=c, name=names.get(c, c), weight=v["weight"], value=v["value"],
-                                              points=v["points"]) for c, v in row.indicators.items()])
+                   indicators=[IndicatorScore(code=c, name=name, weight=row.indicators[c]["weight"],
+                                              value=row.indicators[c]["value"], points=row.indicators[c]["points"])
+                               for c, name in names.items() if c in row.indicators])
 
 
 @strawberry.type(name="EvaluationAssessment",
