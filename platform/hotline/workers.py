@@ -17,7 +17,8 @@ from hotline.kernel import jobs, scheduler
 from hotline.kernel.settings import get_settings
 
 # Modules whose import registers jobs and periodic tasks.
-TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks", "hotline.evaluation.tasks")
+TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks", "hotline.evaluation.tasks",
+                "hotline.analytics.tasks")
 
 
 def load_tasks() -> None:

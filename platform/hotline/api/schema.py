@@ -20,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from hotline.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from hotline.calendars.schema import CalendarMutation, CalendarQuery
 from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
 from hotline.kernel.settings import ApiSettings
@@ -29,12 +30,14 @@ from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
 
 
 @strawberry.type
-class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery):
+class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery,
+            AnalyticsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation):
+class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation,
+               AnalyticsMutation):
     pass
 
 
