@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from hotline.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from hotline.calendars.schema import CalendarMutation, CalendarQuery
+from hotline.dispatch.schema import DispatchMutation, DispatchQuery
 from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
 from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
@@ -31,13 +32,13 @@ from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
 
 @strawberry.type
 class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery,
-            AnalyticsQuery):
+            AnalyticsQuery, DispatchQuery):
     pass
 
 
 @strawberry.type
 class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation,
-               AnalyticsMutation):
+               AnalyticsMutation, DispatchMutation):
     pass
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, pool, text
 
 import hotline.analytics.models
 import hotline.calendars.models
+import hotline.dispatch.models
 import hotline.evaluation.models
 import hotline.kernel.audit
 import hotline.kernel.outbox

@@ -185,6 +185,12 @@ async def intake(session: AsyncSession, tenant: Tenant, actor: Actor, data: NewW
                                   "category_code": data.category_code})
     if phone is not None and data.direct_answer is None:
         notify_caller(session, order, "receipt")
+    if data.direct_answer is None:
+        # The tenant's published dispatch configuration runs now (imported here: dispatch imports handling,
+        # which imports this module).
+        from hotline.dispatch.decide import at_intake as dispatch_at_intake
+
+        await dispatch_at_intake(session, tenant, order)
     return order
 
 
