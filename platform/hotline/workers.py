@@ -18,7 +18,7 @@ from hotline.kernel.settings import get_settings
 
 # Modules whose import registers jobs and periodic tasks.
 TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks", "hotline.evaluation.tasks",
-                "hotline.analytics.tasks", "hotline.dispatch.tasks")
+                "hotline.analytics.tasks", "hotline.dispatch.tasks", "hotline.workorders.sweep")
 
 
 def load_tasks() -> None:

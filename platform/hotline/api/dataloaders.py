@@ -14,6 +14,7 @@ from hotline.kernel.scope import TenantScope
 from hotline.tenancy import repository as tenancy_repo
 from hotline.tenancy.models import Tenant, Unit
 from hotline.workorders.loaders import WorkOrderLoaders
+from hotline.workorders.supervision_loaders import SupervisionLoaders
 
 
 @dataclass
@@ -24,12 +25,14 @@ class Loaders:
     children: DataLoader[uuid.UUID, list[Tenant]] = field(init=False)
     units: DataLoader[uuid.UUID, list[Unit]] = field(init=False)
     workorders: WorkOrderLoaders = field(init=False)
+    supervision: SupervisionLoaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.tenant = DataLoader(self._tenants)
         self.children = DataLoader(self._children)
         self.units = DataLoader(self._units)
         self.workorders = WorkOrderLoaders(self.session, self.scope)
+        self.supervision = SupervisionLoaders(self.session, self.scope)
 
     async def _tenants(self, ids: Sequence[uuid.UUID]) -> list[Tenant | None]:
         found = {t.tenant_id: t for t in await tenancy_repo.tenants_by_ids(self.session, self.scope, ids)}

@@ -28,17 +28,18 @@ from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
 from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
 from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
+from hotline.workorders.supervision_schema import SupervisionMutation, SupervisionQuery
 
 
 @strawberry.type
 class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery,
-            AnalyticsQuery, DispatchQuery):
+            AnalyticsQuery, DispatchQuery, SupervisionQuery):
     pass
 
 
 @strawberry.type
 class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation,
-               AnalyticsMutation, DispatchMutation):
+               AnalyticsMutation, DispatchMutation, SupervisionMutation):
     pass
 
 

@@ -14,6 +14,7 @@ import hotline.kernel.audit
 import hotline.kernel.outbox
 import hotline.tenancy.models
 import hotline.workorders.models
+import hotline.workorders.supervision_models
 import hotline.workorders.policy  # noqa: F401  (registers the tables on the metadata)
 from hotline.kernel.database import driver_url
 from hotline.kernel.models import Base

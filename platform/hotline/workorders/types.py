@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +13,9 @@ from hotline.api.context import Info
 from hotline.kernel.models import utcnow
 from hotline.tenancy.types import Unit
 from hotline.workorders import models
+
+if TYPE_CHECKING:
+    from hotline.workorders.supervision_types import SupervisionNotice
 
 Channel = strawberry.enum(models.Channel, name="Channel")
 RequestType = strawberry.enum(models.RequestType, name="RequestType")
@@ -260,6 +263,13 @@ class WorkOrder:
     async def callbacks(self, info: Info) -> list[CallbackRecord]:
         return [CallbackRecord.of(c) for c in await info.context.loaders.workorders.callbacks.load(
             (self.tenant_id, self.id))]
+
+    @strawberry.field(description="Supervision notices (督办) on this order, oldest first; a unit sees its own.")
+    async def supervision_notices(self, info: Info) -> list[Annotated[
+            SupervisionNotice, strawberry.lazy("hotline.workorders.supervision_types")]]:
+        from hotline.workorders.supervision_types import notices_of_order
+
+        return await notices_of_order(info, self.tenant_id, self.id)
 
     @strawberry.field(description="Merges and relations with other orders, on either side.")
     async def links(self, info: Info) -> list[WorkOrderLink]:
