@@ -108,7 +108,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_dispatch_history_orders"),
         sa.ForeignKeyConstraint(["tenant_id", "import_id"],
                                 ["dispatch_history_imports.tenant_id", "dispatch_history_imports.id"],
-                                name="fk_dispatch_history_orders_tenant_id_import_id_dispatch_history_imports"),
+                                name="fk_dispatch_history_orders_import"),
     )
     op.create_index("ix_dispatch_history_orders_import", "dispatch_history_orders", ["tenant_id", "import_id"])
     for table in INHERITED:

@@ -133,7 +133,8 @@ class HistoryOrder(TenantRow, Base):
     __tablename__ = "dispatch_history_orders"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "import_id"],
-                             ["dispatch_history_imports.tenant_id", "dispatch_history_imports.id"]),
+                             ["dispatch_history_imports.tenant_id", "dispatch_history_imports.id"],
+                             name="fk_dispatch_history_orders_import"),
         Index("ix_dispatch_history_orders_import", "tenant_id", "import_id"),
     )
 

@@ -40,10 +40,14 @@ async def draft_item(session: AsyncSession, scope: TenantScope, tenant_id: uuid.
 async def latest_versions(session: AsyncSession, scope: TenantScope, tenant_ids: Sequence[uuid.UUID]
                           ) -> list[DispatchVersion]:
     """The version in force of each tenant (its highest number)."""
+    ids = sorted(tenant_ids)
+    newest = (select(DispatchVersion.tenant_id, func.max(DispatchVersion.number).label("number"))
+              .where(scope.inherited(DispatchVersion), DispatchVersion.tenant_id.in_(ids))
+              .group_by(DispatchVersion.tenant_id).subquery())
     query = (select(DispatchVersion)
-             .where(scope.inherited(DispatchVersion), DispatchVersion.tenant_id.in_(sorted(tenant_ids)))
-             .distinct(DispatchVersion.tenant_id)
-             .order_by(DispatchVersion.tenant_id, DispatchVersion.number.desc()))
+             .join(newest, (newest.c.tenant_id == DispatchVersion.tenant_id)
+                   & (newest.c.number == DispatchVersion.number))
+             .where(scope.inherited(DispatchVersion), DispatchVersion.tenant_id.in_(ids)))
     return list((await session.scalars(query)).all())
 
 
