@@ -45,8 +45,9 @@ async def test_a_category_spiking_in_a_place_raises_one_alert(api: Api) -> None:
 async def test_near_identical_complaints_from_many_callers_form_a_cluster(api: Api) -> None:
     t = await make_tenant("320100", [("s1", "street")])
     day = dt.date(2024, 11, 22)
-    texts = ["小区门口垃圾站恶臭，夏天无法开窗", "小区门口的垃圾站恶臭严重，夏天无法开窗通风", "小区门口垃圾站很臭，夏天根本无法开窗",
-             "门口垃圾站恶臭，夏天无法开窗", "小区门口垃圾站恶臭，夏天都无法开窗了", "小区门口垃圾站恶臭夏天无法开窗"]
+    texts = ["小区门口垃圾站恶臭，夏天无法开窗", "小区门口的垃圾站恶臭严重，夏天无法开窗通风",
+             "小区门口垃圾站很臭，夏天根本无法开窗", "门口垃圾站恶臭，夏天无法开窗",
+             "小区门口垃圾站恶臭，夏天都无法开窗了", "小区门口垃圾站恶臭夏天无法开窗"]
     for i, content in enumerate(texts):
         moment = at((day - dt.timedelta(days=i % 3)).isoformat(), 9 + i)
         await add_order(t.tenant_id, moment, division="320102005", title="垃圾站恶臭", content=content,

@@ -77,8 +77,9 @@ async def add_order(tenant_id: uuid.UUID, created: dt.datetime, *, request_type:
             "title, content, division_code, confidential, response_level, attachments, return_count, reopen_count, "
             "callback_attempts, supervised, created_by_label, updated_at, direct_answer, closed_at, resolved, "
             "satisfaction, caller_phone_hash, progress_notice_beyond_calendar, callback_beyond_calendar) VALUES "
-            "(:t, :id, :created, :number, :state, :channel, :type, :category, :title, :content, :division, false, 3, "
-            "'[]', 0, 0, 0, false, 'seed', :created, :direct, :closed, :resolved, :satisfaction, :phone, false, false)"),
+            "(:t, :id, :created, :number, :state, :channel, :type, :category, :title, :content, :division, false, "
+            "3, '[]', 0, 0, 0, false, 'seed', :created, :direct, :closed, :resolved, :satisfaction, :phone, false, "
+            "false)"),
             {"t": tenant_id, "id": order_id, "created": created, "number": f"T-{uuid.uuid4().hex[:12]}",
              "state": state, "channel": channel, "type": request_type, "category": category, "title": title,
              "content": content, "division": division, "direct": "已当场答复" if direct else None,

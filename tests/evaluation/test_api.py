@@ -76,12 +76,13 @@ async def test_a_unit_sees_the_orders_behind_a_figure_and_appeals_within_the_lim
     sz = await api.gql(ORDERS, {"id": aid, "unit": STREET, "ind": "on_time_sign_rate"}, as_user="sz.admin")
     assert [e["code"] for e in sz["evaluationFigureOrders"]["errors"]] == ["not_found"]
 
-    appeal = await api.gql(APPEAL, {"input": {"assessmentId": aid, "unitCode": STREET, "indicator": "on_time_sign_rate",
-                                              "orderId": nanjing["late"], "reason": "系统故障导致签收延迟，附运维记录"}},
-                           as_user="nj.xinjiekou")
+    appeal = await api.gql(APPEAL, {"input": {
+        "assessmentId": aid, "unitCode": STREET, "indicator": "on_time_sign_rate", "orderId": nanjing["late"],
+        "reason": "系统故障导致签收延迟，附运维记录"}}, as_user="nj.xinjiekou")
     filed = appeal["fileEvaluationAppeal"]
     assert (filed["status"], filed["filedBy"]) == ("pending", "nj.xinjiekou")
-    decided = await api.gql(DECIDE, {"id": filed["id"], "accept": True, "note": "经核实系统故障属实"}, as_user="nj.admin")
+    decided = await api.gql(DECIDE, {"id": filed["id"], "accept": True, "note": "经核实系统故障属实"},
+                            as_user="nj.admin")
     assert decided["decideEvaluationAppeal"]["status"] == "accepted"
 
     # Recomputed: the appealed order is excluded, and the unit's sign-for figure is 1/1.

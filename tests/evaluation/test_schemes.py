@@ -20,8 +20,9 @@ PUBLISH = ("mutation($id: UUID!) { publishEvaluationAssessment(assessmentId: $id
            "{ __typename ... on EvaluationAssessment { status } " + ERRORS + " } }")
 REPRODUCE = ("query($id: UUID!) { evaluationReproduction(assessmentId: $id) { __typename "
              "... on EvaluationReproduction { identical differences { field stored recomputed } } " + ERRORS + " } }")
-SCHEME = ("query($tenant: String) { evaluationScheme(tenantCode: $tenant) { __typename ... on EffectiveEvaluationScheme "
-          "{ locked scheme { code mandatory fromTenant { code inherited } versions { version status } } "
+SCHEME = ("query($tenant: String) { evaluationScheme(tenantCode: $tenant) { __typename "
+          "... on EffectiveEvaluationScheme { locked scheme { code mandatory fromTenant { code inherited } "
+          "versions { version status } } "
           "own { code } } " + ERRORS + " } }")
 
 
