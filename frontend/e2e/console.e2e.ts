@@ -266,16 +266,28 @@ describe('city admin (nj.admin)', () => {
     await page.getByText('已新建承办单位"测试社区"').waitFor();
     await page.getByRole('heading', { name: '测试社区' }).waitFor();
 
+    // Move it under 梅园新村街道: the choices leave out the unit itself.
+    await page.getByRole('button', { name: '移动' }).click();
+    const move = page.getByRole('dialog');
+    await move.getByLabel('新的上级单位').click();
+    await page.keyboard.type('梅园');
+    expect(await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '测试社区（xjk-e2e）' }).count()).toBe(0);
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '梅园新村街道（320102002）' }).click();
+    await move.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已移动').waitFor();
+    await page.getByRole('row', { name: /上级单位/ }).getByText('梅园新村街道').waitFor();
+
     await page.getByRole('button', { name: '停用' }).click();
     await page.getByRole('button', { name: '确定' }).click();
     await (await treeNode(page, 'xjk-e2e')).getByText('已停用').waitFor();
+    await screenshot(page, '15-unit-moved-deactivated');
   });
 
   test('creates a user and grants a role limited to a unit', async () => {
     await page.getByRole('menuitem', { name: '用户与角色' }).click();
     await page.getByRole('cell', { name: 'nj.agent', exact: true }).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
-    await screenshot(page, '15-users');
+    await screenshot(page, '16-users');
 
     await page.getByRole('button', { name: '新建用户' }).click();
     let dialog = page.getByRole('dialog');
@@ -294,11 +306,17 @@ describe('city admin (nj.admin)', () => {
     await dialog.getByLabel('限定承办单位').click();
     await page.keyboard.type('新街口');
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '新街口街道（320102003）' }).click();
-    await screenshot(page, '16-grant-role');
+    await screenshot(page, '17-grant-role');
     await dialog.getByRole('button', { name: '授予角色' }).click();
     await page.getByText('已授予').waitFor();
-    await page.getByRole('row', { name: /nj\.e2e/ }).getByText('承办人 · 新街口街道').waitFor();
-    await screenshot(page, '17-users-granted');
+    const row = page.getByRole('row', { name: /nj\.e2e/ });
+    await row.getByText('承办人 · 新街口街道').waitFor();
+    await screenshot(page, '18-users-granted');
+
+    await row.getByRole('button', { name: '撤销角色 承办人' }).click();
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByText('已撤销').waitFor();
+    await row.getByText('未授予角色').waitFor();
   });
 
   afterEach(shootOnFailure(() => page));

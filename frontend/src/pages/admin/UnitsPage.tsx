@@ -413,7 +413,15 @@ export function UnitsPage() {
             onClose={() => {
               setModal(null);
             }}
-            save={(parentCode) => change({ parentCode }, t('units.moved'))}
+            save={async (parentCode) => {
+              const errors = await change({ parentCode }, t('units.moved'));
+              if (!errors && parentCode) {
+                // Keep the moved unit in sight: open its new parent and the branches above it.
+                const above = keysToReveal(roots, (u) => u.code === parentCode);
+                setExpanded([...new Set([...expandedKeys, ...above, parentCode])]);
+              }
+              return errors;
+            }}
           />
       )}
     </Space>
