@@ -26,6 +26,7 @@ from hotline.dispatch.schema import DispatchMutation, DispatchQuery
 from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
 from hotline.kernel.settings import ApiSettings
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
+from hotline.workorders.handling_schema import HandlingMutation
 from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
 from hotline.workorders.schema import WorkOrderMutation, WorkOrderQuery
 from hotline.workorders.supervision_schema import SupervisionMutation, SupervisionQuery
@@ -38,7 +39,8 @@ class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, Ev
 
 
 @strawberry.type
-class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, EvaluationMutation,
+class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, HandlingMutation,
+               EvaluationMutation,
                AnalyticsMutation, DispatchMutation, SupervisionMutation):
     pass
 

@@ -230,6 +230,24 @@ class WorkingCalendar:
             cursor = dt.datetime.combine(date, dt.time(0), TIMEZONE)
         raise CalendarError(f"no working day found after {local.date()} (tenant {self.tenant_id})")
 
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.timedelta, bool]:
+        """The working time inside [start, end) (e.g. a suspension), and whether an unknown year was
+        consulted. Adding it back with `working_hours` moves a deadline by exactly that working time."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("start and end must be timezone-aware")
+        first, last = start.astimezone(TIMEZONE), end.astimezone(TIMEZONE)
+        total, beyond = dt.timedelta(0), False
+        for day in self.days(first.date(), last.date()) if first < last else ():
+            beyond = beyond or not day.known
+            if not day.working:
+                continue
+            for period_start, period_end in self.periods:
+                begin = max(dt.datetime.combine(day.date, period_start, TIMEZONE), first)
+                finish = min(dt.datetime.combine(day.date, period_end, TIMEZONE), last)
+                if finish > begin:
+                    total += finish - begin
+        return total, beyond
+
     def working_seconds_per_day(self) -> float:
         return sum((_seconds(end) - _seconds(start)) for start, end in self.periods)
 
@@ -292,3 +310,15 @@ async def due_at(
         return WorkingCalendar(tenant_id).due_at(start, amount, unit)
     calendar = await calendar_for(session, scope, tenant_id)
     return calendar.due_at(start, amount, unit)
+
+
+async def working_time_between(
+    session: AsyncSession,
+    scope: TenantScope,
+    tenant_id: uuid.UUID,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> tuple[dt.timedelta, bool]:
+    """The tenant's working time inside [start, end), and whether it looked past the known calendar."""
+    calendar = await calendar_for(session, scope, tenant_id)
+    return calendar.working_time_between(start, end)

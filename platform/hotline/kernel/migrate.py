@@ -13,6 +13,7 @@ import hotline.evaluation.models
 import hotline.kernel.audit
 import hotline.kernel.outbox
 import hotline.tenancy.models
+import hotline.workorders.handling_models
 import hotline.workorders.models
 import hotline.workorders.supervision_models
 import hotline.workorders.policy  # noqa: F401  (registers the tables on the metadata)

@@ -15,7 +15,9 @@ from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
 from hotline.tenancy.models import Unit, UnitKind
 from hotline.workorders import access, deadlines, rules, workflow
+from hotline.workorders import handling_repository as hrepo
 from hotline.workorders import repository as repo
+from hotline.workorders.handling_models import RequestStatus
 from hotline.workorders.intake import notify_caller
 from hotline.workorders.models import (
     Assignment,
@@ -109,23 +111,25 @@ async def dispatch(session: AsyncSession, acting: Acting, order_id: uuid.UUID, p
     return order
 
 
-def _check(who: access.Viewer, move: workflow.Move, assignment: Assignment) -> None:
+def check_move(who: access.Viewer, move: workflow.Move, assignment: Assignment) -> None:
     if move.roles == {Role.UNIT_HANDLER} and Role.UNIT_HANDLER in who.roles and not who.handles(assignment.unit_id):
         raise forbidden("this assignment belongs to another unit")
     workflow.check(move, assignment.state, who.unit_roles(assignment), "an assignment")
 
 
-async def _open(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, action: str
-                ) -> tuple[access.Viewer, WorkOrder, Assignment, workflow.Move]:
+async def open_assignment(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, action: str,
+                          path: tuple[str, ...] = ("assignmentId",)
+                          ) -> tuple[access.Viewer, WorkOrder, Assignment, workflow.Move]:
+    """The assignment (its order locked) when the viewer may see it and take the move on it."""
     who = await access.viewer(session, acting)
-    order, assignment = await access.visible_assignment(session, who, assignment_id, ("assignmentId",))
+    order, assignment = await access.visible_assignment(session, who, assignment_id, path)
     move = workflow.ASSIGNMENT_MOVES[action]
-    _check(who, move, assignment)
+    check_move(who, move, assignment)
     return who, order, assignment, move
 
 
 async def sign_for(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID) -> Assignment:
-    _, order, assignment, move = await _open(session, acting, assignment_id, "sign_for")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "sign_for")
     assignment.signed_at = utcnow()
     workflow.step(session, acting.actor, move, order, assignment=assignment)
     return assignment
@@ -134,7 +138,7 @@ async def sign_for(session: AsyncSession, acting: Acting, assignment_id: uuid.UU
 async def request_return(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, reason: ReturnReason,
                          explanation: str) -> Assignment:
     """A unit objects to a wrong dispatch (回退) with a coded reason, within the tenant's time limit."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "request_return")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "request_return")
     if len(explanation.strip()) < MIN_EXPLANATION:
         raise DomainError.one(("explanation",), "explain why the order is not yours", "required")
     if assignment.return_due_at is not None and utcnow() > assignment.return_due_at:
@@ -149,13 +153,14 @@ async def request_return(session: AsyncSession, acting: Acting, assignment_id: u
 async def approve_return(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, note: str | None,
                          redispatch: DispatchPlan | None) -> WorkOrder:
     """The dispatcher agrees: the unit is done with the order; a lead's order is re-dispatched or waits."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "approve_return")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "approve_return")
     leads: list[Unit] = []
     supports: list[Unit] = []
     if redispatch is not None:
         leads, supports = await _resolve_units(session, acting, redispatch, ("redispatch",))
     assignment.finished_at = utcnow()
     workflow.step(session, acting.actor, move, order, assignment=assignment, note=note)
+    await _lapse_requests(session, acting, order, assignment, "the return was approved")
     if assignment.role == AssignmentRole.LEAD:
         order.return_count += 1
         await _supervise_if_bounced(session, acting, order)
@@ -187,7 +192,7 @@ async def _supervise_if_bounced(session: AsyncSession, acting: Acting, order: Wo
 
 async def reject_return(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, reason: str) -> Assignment:
     """The dispatcher refuses: the order goes back to the unit where it was, its clock not reset."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "reject_return")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "reject_return")
     if len(reason.strip()) < MIN_EXPLANATION:
         raise DomainError.one(("reason",), "say why the return is refused", "required")
     back = AssignmentState.IN_PROGRESS if assignment.signed_at else AssignmentState.PENDING_SIGN
@@ -198,18 +203,29 @@ async def reject_return(session: AsyncSession, acting: Acting, assignment_id: uu
 async def reply(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, result: ResultClass,
                 text: str) -> Assignment:
     """The unit reports what it did (办结反馈), with the text the citizen will be told."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "reply")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "reply")
     if len(text.strip()) < MIN_EXPLANATION:
         raise DomainError.one(("text",), "the reply needs the text for the citizen", "required")
     assignment.result_class, assignment.reply_text, assignment.replied_at = result, text.strip(), utcnow()
     workflow.step(session, acting.actor, move, order, assignment=assignment, note=text.strip(),
                   detail={"result_class": result})
+    await _lapse_requests(session, acting, order, assignment, "the unit replied")
     return assignment
+
+
+async def _lapse_requests(session: AsyncSession, acting: Acting, order: WorkOrder, assignment: Assignment,
+                          why: str) -> None:
+    """Extension or suspension requests still waiting when the unit is done lapse (handling_requests.py)."""
+    for request in await hrepo.pending_of_assignment(session, acting.scope, assignment.tenant_id, assignment.id):
+        request.status, request.decided_at, request.decision_note = RequestStatus.LAPSED, utcnow(), why
+        workflow.record_event(session, acting.actor, order, "lapse_request", before=assignment.state,
+                              after=assignment.state, assignment=assignment, note=why,
+                              detail={"request_id": str(request.id), "kind": request.kind})
 
 
 async def accept_reply(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, note: str | None) -> WorkOrder:
     """The hotline accepts a reply; the order completes when every lead reply is accepted."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "accept_reply")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "accept_reply")
     others = [a for a in await repo.assignments_of(session, acting.scope, [(order.tenant_id, order.id)])
               if a.id != assignment.id]
     if assignment.role == AssignmentRole.LEAD and any(
@@ -241,7 +257,7 @@ async def _complete(session: AsyncSession, acting: Acting, order: WorkOrder) -> 
 
 async def send_back(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, reason: str) -> Assignment:
     """The hotline refuses the reply and sends it back for rework (退回重办)."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "send_back")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "send_back")
     if len(reason.strip()) < MIN_EXPLANATION:
         raise DomainError.one(("reason",), "say what must be reworked", "required")
     assignment.rework_count += 1
@@ -254,7 +270,7 @@ async def send_back(session: AsyncSession, acting: Acting, assignment_id: uuid.U
 async def blow_whistle(session: AsyncSession, acting: Acting, assignment_id: uuid.UUID, unit_codes: Sequence[str],
                        note: str) -> list[Assignment]:
     """A street that cannot solve a problem alone summons departments (吹哨报到); each must sign in."""
-    _, order, assignment, move = await _open(session, acting, assignment_id, "whistle")
+    _, order, assignment, move = await open_assignment(session, acting, assignment_id, "whistle")
     own = (await repo.units_by_keys(session, acting.scope, [(order.tenant_id, assignment.unit_id)]))[0]
     if own.kind not in STREET_KINDS or assignment.role != AssignmentRole.LEAD:
         raise DomainError.one((), "only a street or township leading the order can blow the whistle",

@@ -11,7 +11,9 @@ from strawberry.dataloader import DataLoader
 
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Unit
+from hotline.workorders import handling_repository as hrepo
 from hotline.workorders import repository as repo
+from hotline.workorders.handling_models import HandlingRecord, HandlingRequest
 from hotline.workorders.models import Assignment, Callback, Category, WorkOrder, WorkOrderEvent, WorkOrderLink
 
 Key = repo.Key
@@ -45,6 +47,11 @@ class WorkOrderLoaders:
         self.links: DataLoader[Key, list[WorkOrderLink]] = _grouped(
             lambda keys: repo.links_of(session, scope, keys),
             lambda k: [(k.tenant_id, k.order_id), (k.tenant_id, k.other_id)])
+        # Notes, contacts and requests by order (the assignment's fields pick their own).
+        self.handling_records: DataLoader[Key, list[HandlingRecord]] = _grouped(
+            lambda keys: hrepo.records_of(session, scope, keys), lambda r: [(r.tenant_id, r.order_id)])
+        self.handling_requests: DataLoader[Key, list[HandlingRequest]] = _grouped(
+            lambda keys: hrepo.requests_of(session, scope, keys), lambda r: [(r.tenant_id, r.order_id)])
 
     async def _orders(self, keys: Sequence[Key]) -> list[WorkOrder | None]:
         found = {(o.tenant_id, o.id): o for o in await repo.orders_by_keys(self.session, self.scope, keys)}

@@ -72,6 +72,7 @@ class AssignmentState(StrEnum):
     IN_PROGRESS = "in_progress"  # 办理中
     RETURN_REQUESTED = "return_requested"  # 回退申请
     RETURNED = "returned"  # 回退已同意 (this unit is done with the order)
+    SUSPENDED = "suspended"  # 挂起: waiting on the citizen, the reply clock paused (approved by the hotline)
     REPLIED = "replied"  # 已反馈, awaiting the hotline's review
     ACCEPTED = "accepted"  # 反馈已通过
     CANCELLED = "cancelled"  # withdrawn by the hotline
@@ -108,6 +109,7 @@ class Queue(StrEnum):
     TO_DISPATCH = "to_dispatch"  # dispatcher
     RETURNS_TO_REVIEW = "returns_to_review"  # dispatcher: 回退 awaiting a decision
     REPLIES_TO_REVIEW = "replies_to_review"  # dispatcher: 办结反馈 awaiting review
+    REQUESTS_TO_REVIEW = "requests_to_review"  # dispatcher, supervisor: 延期 / 挂起 awaiting a decision
     TO_SIGN = "to_sign"  # unit: 待签收
     IN_PROGRESS = "in_progress"  # unit: signed, being handled (also reworks)
     SUPERVISED = "supervised"  # unit: its supervised orders; hotline: every open supervised order
@@ -255,6 +257,11 @@ class Assignment(TenantRow, Base):
     reply_beyond_calendar: Mapped[bool] = mapped_column(Boolean, default=False)
     return_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     return_beyond_calendar: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Handling (handling_records.py, handling_requests.py): the first contact with the citizen, the
+    # working days granted by extensions, the start of the running suspension.
+    first_contacted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    extension_days_granted: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WorkOrderEvent(TenantRow, Base):

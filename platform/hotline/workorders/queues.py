@@ -30,6 +30,7 @@ QUEUE_ROLES: dict[Queue, frozenset[Role]] = {
     Queue.TO_DISPATCH: frozenset({Role.DISPATCHER, Role.SUPERVISOR}),
     Queue.RETURNS_TO_REVIEW: frozenset({Role.DISPATCHER, Role.SUPERVISOR}),
     Queue.REPLIES_TO_REVIEW: frozenset({Role.DISPATCHER, Role.SUPERVISOR}),
+    Queue.REQUESTS_TO_REVIEW: frozenset({Role.DISPATCHER, Role.SUPERVISOR}),
     Queue.TO_SIGN: frozenset({Role.UNIT_HANDLER}),
     Queue.IN_PROGRESS: frozenset({Role.UNIT_HANDLER}),
     Queue.SUPERVISED: frozenset({Role.UNIT_HANDLER, Role.SUPERVISOR, Role.DISPATCHER}),

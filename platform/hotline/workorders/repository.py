@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Unit
+from hotline.workorders.handling_repository import pending_request_where
 from hotline.workorders.models import (
     Assignment,
     AssignmentState,
@@ -28,7 +29,7 @@ from hotline.workorders.models import (
 
 Key = tuple[uuid.UUID, uuid.UUID]  # (tenant_id, id)
 OPEN_ASSIGNMENT = (AssignmentState.PENDING_SIGN, AssignmentState.IN_PROGRESS, AssignmentState.RETURN_REQUESTED,
-                   AssignmentState.REPLIED)
+                   AssignmentState.SUSPENDED, AssignmentState.REPLIED)
 OPEN_ORDER = (OrderState.PENDING_DISPATCH, OrderState.IN_PROGRESS, OrderState.PENDING_CALLBACK)
 OVERLAP_THRESHOLD = 0.5  # share of the new text's character bigrams found in an older order
 
@@ -248,7 +249,9 @@ def queue_conditions(scope: TenantScope, tenant_id: uuid.UUID, queue: Queue, vie
         case Queue.TO_SIGN:
             return [assigned_where(scope, tenant_id, [A.PENDING_SIGN], units)]
         case Queue.IN_PROGRESS:
-            return [assigned_where(scope, tenant_id, [A.IN_PROGRESS], units)]
+            return [assigned_where(scope, tenant_id, [A.IN_PROGRESS, A.SUSPENDED], units)]
+        case Queue.REQUESTS_TO_REVIEW:
+            return [pending_request_where(scope, tenant_id)]
         case Queue.SUPERVISED:
             if unit_view:
                 return [WorkOrder.supervised.is_(True),

@@ -67,6 +67,11 @@ async def update(session: AsyncSession, acting: Acting, change: RulesChange) -> 
         v.check(1 <= change.callback_max_attempts <= 10, ("callbackMaxAttempts",), "1 to 10", "out_of_range")
     if change.duplicate_window_days is not None:
         v.check(1 <= change.duplicate_window_days <= 365, ("duplicateWindowDays",), "1 to 365", "out_of_range")
+    if change.callback_exempt_types is not None:
+        seen: set[str] = set()
+        for i, kind in enumerate(change.callback_exempt_types):
+            v.check(kind not in seen, ("callbackExemptTypes", str(i)), f"{kind} is listed twice", "duplicate")
+            seen.add(kind)
     v.raise_if_any()
     row = await repo.settings_of(session, acting.scope, acting.tenant_id)
     before = asdict(DEFAULTS if row is None else _of(row))

@@ -13,6 +13,7 @@ from hotline.api.context import Info
 from hotline.kernel.models import utcnow
 from hotline.tenancy.types import Unit
 from hotline.workorders import models
+from hotline.workorders.handling_types import HandlingRecord, HandlingRequest
 
 if TYPE_CHECKING:
     from hotline.workorders.supervision_types import SupervisionNotice
@@ -137,6 +138,9 @@ class Assignment:
     review_note: str | None
     finished_at: dt.datetime | None
     summoned_by_id: uuid.UUID | None
+    first_contacted_at: dt.datetime | None
+    extension_days_granted: int
+    suspended_at: dt.datetime | None = strawberry.field(description="挂起: since when, while suspended.")
     deadlines: list[Deadline]
     tenant_id: strawberry.Private[uuid.UUID]
     unit_id: strawberry.Private[uuid.UUID]
@@ -144,7 +148,8 @@ class Assignment:
     @classmethod
     def of(cls, a: models.Assignment) -> Assignment:
         found = [deadline("sign_for", a.sign_for_due_at, a.sign_for_beyond_calendar, a.signed_at),
-                 deadline("first_contact", a.first_contact_due_at, a.first_contact_beyond_calendar, None),
+                 deadline("first_contact", a.first_contact_due_at, a.first_contact_beyond_calendar,
+                          a.first_contacted_at),
                  deadline("reply", a.reply_due_at, a.reply_beyond_calendar, a.replied_at),
                  deadline("return_window", a.return_due_at, a.return_beyond_calendar, None)]
         return cls(
@@ -154,14 +159,25 @@ class Assignment:
             return_explanation=a.return_explanation, return_requests=a.return_requests,
             result_class=models.ResultClass(a.result_class) if a.result_class else None, reply_text=a.reply_text,
             replied_at=a.replied_at, rework_count=a.rework_count, review_note=a.review_note,
-            finished_at=a.finished_at, summoned_by_id=a.summoned_by_id, deadlines=[d for d in found if d],
-            tenant_id=a.tenant_id, unit_id=a.unit_id)
+            finished_at=a.finished_at, summoned_by_id=a.summoned_by_id, first_contacted_at=a.first_contacted_at,
+            extension_days_granted=a.extension_days_granted, suspended_at=a.suspended_at,
+            deadlines=[d for d in found if d], tenant_id=a.tenant_id, unit_id=a.unit_id)
 
     @strawberry.field
     async def unit(self, info: Info) -> Unit:
         found = await info.context.loaders.workorders.unit.load((self.tenant_id, self.unit_id))
         assert found is not None  # the composite foreign key guarantees it
         return Unit.of(found)
+
+    @strawberry.field(description="办理记录 and 联系记录 of this unit, oldest first.")
+    async def handling_records(self, info: Info) -> list[HandlingRecord]:
+        rows = await info.context.loaders.workorders.handling_records.load((self.tenant_id, self.order_id))
+        return [HandlingRecord.of(r) for r in rows if r.assignment_id == self.id]
+
+    @strawberry.field(description="延期 and 挂起 requests of this unit, oldest first.")
+    async def requests(self, info: Info) -> list[HandlingRequest]:
+        rows = await info.context.loaders.workorders.handling_requests.load((self.tenant_id, self.order_id))
+        return [HandlingRequest.of(r) for r in rows if r.assignment_id == self.id]
 
 
 @strawberry.type

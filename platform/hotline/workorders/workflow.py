@@ -71,6 +71,24 @@ ASSIGNMENT_MOVES: dict[str, Move] = {m.action: m for m in (
     _move("send_back", "send back for rework (退回重办)", {A.REPLIED}, {Role.DISPATCHER}, A.IN_PROGRESS),
     _move("whistle", "blow the whistle (吹哨) on", {A.IN_PROGRESS}, {Role.UNIT_HANDLER}, None, set()),
     _move("reopen", "reopen", {A.ACCEPTED}, {Role.CALLBACK_AGENT}, A.IN_PROGRESS),
+    # Handling (handling_records.py, handling_requests.py). Without a target: the state stays.
+    _move("record_note", "record a handling note (办理记录) on", {A.IN_PROGRESS, A.SUSPENDED},
+          {Role.UNIT_HANDLER}, None, set()),
+    _move("record_contact", "record contact with the citizen (联系记录) on", {A.IN_PROGRESS, A.SUSPENDED},
+          {Role.UNIT_HANDLER}, None, set()),
+    _move("request_extension", "ask for an extension (延期申请) of", {A.IN_PROGRESS, A.SUSPENDED},
+          {Role.UNIT_HANDLER}, None, set()),
+    _move("approve_extension", "approve an extension of", {A.IN_PROGRESS, A.SUSPENDED, A.RETURN_REQUESTED},
+          {Role.DISPATCHER, Role.SUPERVISOR}, None, set()),
+    _move("refuse_extension", "refuse an extension of", {A.IN_PROGRESS, A.SUSPENDED, A.RETURN_REQUESTED},
+          {Role.DISPATCHER, Role.SUPERVISOR}, None, set()),
+    _move("request_suspension", "ask to suspend (挂起)", {A.IN_PROGRESS}, {Role.UNIT_HANDLER}, None, set()),
+    _move("approve_suspension", "approve the suspension of", {A.IN_PROGRESS}, {Role.DISPATCHER, Role.SUPERVISOR},
+          A.SUSPENDED),
+    _move("refuse_suspension", "refuse the suspension of", {A.IN_PROGRESS, A.RETURN_REQUESTED},
+          {Role.DISPATCHER, Role.SUPERVISOR}, None, set()),
+    _move("resume", "resume (恢复办理)", {A.SUSPENDED}, {Role.UNIT_HANDLER, Role.DISPATCHER, Role.SUPERVISOR},
+          A.IN_PROGRESS),
 )}
 
 
