@@ -135,6 +135,7 @@ class Engine:
     entries: list[Entry]  # most specific first
     _by_category: dict[str, list[CompiledRule]] = field(default_factory=dict)
     _anywhere: list[CompiledRule] = field(default_factory=list)
+    _by_word: dict[str, list[CompiledRule]] = field(default_factory=dict)
     _prefix_lengths: tuple[int, ...] = ()
     _refine: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
 
@@ -161,7 +162,11 @@ class Engine:
         for rule in self.rules:
             required = rules.required_categories(rule.when)
             if required is None:
-                self._anywhere.append(rule)
+                words = rules.required_words(rule.when)
+                if words is None:
+                    self._anywhere.append(rule)
+                for word in words or ():
+                    self._by_word.setdefault(word, []).append(rule)
                 continue
             for prefix in required:
                 self._by_category.setdefault(prefix, []).append(rule)
@@ -183,24 +188,23 @@ class Engine:
             current = found
         return current
 
-    def candidates(self, category: str) -> list[CompiledRule]:
-        """The rules that could match an order of this category (by the index), in order."""
+    def candidates(self, category: str, text: str) -> list[CompiledRule]:
+        """The rules that could match an order of this category and text (by the indexes), in order."""
         found = list(self._anywhere)
         for n in self._prefix_lengths:
             if n <= len(category):
                 found.extend(self._by_category.get(category[:n], ()))
+        for word, rules_of_word in self._by_word.items():
+            if word in text:
+                found.extend(rules_of_word)
         if len(found) > len(self._anywhere):
-            found.sort(key=lambda r: r.order)
+            found = sorted({r.order: r for r in found}.values(), key=lambda r: r.order)
         return found
 
     def decide(self, facts: Facts) -> Decision:
         decision = Decision(facts.category)
-        seen: set[int] = set()
-        for rule in self.candidates(facts.category):
-            if rule.order in seen or not rule.test(facts):
-                continue
-            seen.add(rule.order)
-            if self._apply(decision, rule):
+        for rule in self.candidates(facts.category, facts.text):
+            if rule.test(facts) and self._apply(decision, rule):
                 break
         if not decision.leads:
             self._from_catalogue(decision, facts)

@@ -201,12 +201,12 @@ def _minutes(hhmm: str) -> int:
 def compile_condition(cond: Mapping[str, Any]) -> Predicate:
     """A fast predicate for a validated condition."""
     ((key, value),) = cond.items()
-    if key == "all":
-        parts = tuple(compile_condition(c) for c in value)
-        return lambda f: all(p(f) for p in parts)
-    if key == "any":
-        parts = tuple(compile_condition(c) for c in value)
-        return lambda f: any(p(f) for p in parts)
+    if key in ("all", "any"):
+        parts = [compile_condition(c) for c in value]
+        combined = parts[-1]
+        for part in reversed(parts[:-1]):  # nested closures: no generator per call
+            combined = _both(part, combined) if key == "all" else _either(part, combined)
+        return combined
     if key == "not":
         inner = compile_condition(value)
         return lambda f: not inner(f)
@@ -223,6 +223,12 @@ def compile_condition(cond: Mapping[str, Any]) -> Predicate:
         words = tuple(w.lower() for w in value["words"])
         if value.get("match", "any") == "all":
             return lambda f: all(w in f.text for w in words)
+        if len(words) == 1:
+            (only,) = words
+            return lambda f: only in f.text
+        if len(words) == 2:
+            first, second = words
+            return lambda f: first in f.text or second in f.text
         return lambda f: any(w in f.text for w in words)
     if key == "pattern":
         search = re.compile(value, re.IGNORECASE).search
@@ -245,6 +251,30 @@ def compile_condition(cond: Mapping[str, Any]) -> Predicate:
         levels = frozenset(value)
         return lambda f: f.level in levels
     raise ValueError(f"unknown condition {key}")
+
+
+def _both(a: Predicate, b: Predicate) -> Predicate:
+    return lambda f: a(f) and b(f)
+
+
+def _either(a: Predicate, b: Predicate) -> Predicate:
+    return lambda f: a(f) or b(f)
+
+
+def required_words(cond: Mapping[str, Any]) -> frozenset[str] | None:
+    """Words one of which must appear in the text for the condition to match (None: no such words)."""
+    ((key, value),) = cond.items()
+    if key == "keywords":
+        return frozenset(w.lower() for w in value["words"])
+    if key == "all":
+        found = [r for r in (required_words(c) for c in value) if r is not None]
+        return min(found, key=len) if found else None
+    if key == "any":
+        parts = [required_words(c) for c in value]
+        if any(p is None for p in parts):
+            return None
+        return frozenset().union(*(p for p in parts if p is not None))
+    return None
 
 
 def required_categories(cond: Mapping[str, Any]) -> frozenset[str] | None:
