@@ -15,8 +15,8 @@ import hotline.kernel.outbox
 import hotline.tenancy.models
 import hotline.workorders.handling_models
 import hotline.workorders.models
-import hotline.workorders.supervision_models
-import hotline.workorders.policy  # noqa: F401  (registers the tables on the metadata)
+import hotline.workorders.policy
+import hotline.workorders.supervision_models  # noqa: F401  (registers the tables on the metadata)
 from hotline.kernel.database import driver_url
 from hotline.kernel.models import Base
 from hotline.kernel.settings import PROJECT_ROOT, DatabaseSettings

@@ -226,8 +226,9 @@ async def system_notices_to_escalate(session: AsyncSession, now: dt.datetime, ba
     return (await session.scalars(query)).all()
 
 
-ORDER_BEYOND: ColumnElement[bool] = literal_column("(work_orders.progress_notice_beyond_calendar OR work_orders.callback_beyond_calendar)"
-                              " AND work_orders.state IN ('pending_dispatch', 'in_progress', 'pending_callback')")
+ORDER_BEYOND: ColumnElement[bool] = literal_column(
+    "(work_orders.progress_notice_beyond_calendar OR work_orders.callback_beyond_calendar) "
+    "AND work_orders.state IN ('pending_dispatch', 'in_progress', 'pending_callback')")
 ASSIGNMENT_BEYOND: ColumnElement[bool] = literal_column(
     "(work_order_assignments.sign_for_beyond_calendar OR work_order_assignments.first_contact_beyond_calendar "
     "OR work_order_assignments.reply_beyond_calendar OR work_order_assignments.return_beyond_calendar) "
