@@ -32,7 +32,7 @@ def rows() -> list[dict[str, Any]]:
         for i in range(4):
             for phrase in phrases:
                 out.append({"内容": f"市民反映第{i}处{phrase}，请尽快处理。", "分类": category, "承办单位": unit,
-                            "受理时间": "2025-03-0{} 09:30".format(i + 1), "办结时间": "2025-03-10"})
+                            "受理时间": f"2025-03-0{i + 1} 09:30", "办结时间": "2025-03-10"})
     return out
 
 
