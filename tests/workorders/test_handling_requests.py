@@ -495,3 +495,14 @@ async def test_tenant_admins_read_and_change_the_work_order_rules_validated_and_
         assert unchanged["callbackMaxAttempts"] == 5
     finally:
         ok(await api.gql(UPDATE_RULES, {"input": restore}, as_user="nj.admin"), "updateWorkOrderRules")
+
+
+def test_the_consoles_handling_operations_are_valid_against_the_schema() -> None:
+    from graphql import parse, validate
+
+    from hotline.api.schema import build_schema
+    from hotline.kernel.settings import PROJECT_ROOT, ApiSettings
+
+    document = parse((PROJECT_ROOT / "graphql" / "operations" / "workorders-handling.graphql").read_text("utf-8"))
+    schema = build_schema(ApiSettings(introspection=True))._schema
+    assert validate(schema, document) == []
