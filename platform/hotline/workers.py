@@ -18,7 +18,8 @@ from hotline.kernel.settings import get_settings
 
 # Modules whose import registers jobs and periodic tasks.
 TASK_MODULES = ("hotline.tenancy.tasks", "hotline.workorders.tasks", "hotline.evaluation.tasks",
-                "hotline.analytics.tasks", "hotline.dispatch.tasks", "hotline.workorders.sweep")
+                "hotline.analytics.tasks", "hotline.dispatch.tasks", "hotline.workorders.sweep",
+                "hotline.knowledge.tasks")
 
 
 def load_tasks() -> None:

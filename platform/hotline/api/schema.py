@@ -25,6 +25,7 @@ from hotline.calendars.schema import CalendarMutation, CalendarQuery
 from hotline.dispatch.schema import DispatchMutation, DispatchQuery
 from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
 from hotline.kernel.settings import ApiSettings
+from hotline.knowledge.schema import KnowledgeMutation, KnowledgeQuery
 from hotline.tenancy.schema import TenancyMutation, TenancyQuery
 from hotline.workorders.handling_schema import HandlingMutation
 from hotline.workorders.policy_schema import DeadlinePolicyMutation, DeadlinePolicyQuery
@@ -34,14 +35,14 @@ from hotline.workorders.supervision_schema import SupervisionMutation, Supervisi
 
 @strawberry.type
 class Query(TenancyQuery, CalendarQuery, DeadlinePolicyQuery, WorkOrderQuery, EvaluationQuery,
-            AnalyticsQuery, DispatchQuery, SupervisionQuery):
+            AnalyticsQuery, DispatchQuery, SupervisionQuery, KnowledgeQuery):
     pass
 
 
 @strawberry.type
 class Mutation(TenancyMutation, CalendarMutation, DeadlinePolicyMutation, WorkOrderMutation, HandlingMutation,
                EvaluationMutation,
-               AnalyticsMutation, DispatchMutation, SupervisionMutation):
+               AnalyticsMutation, DispatchMutation, SupervisionMutation, KnowledgeMutation):
     pass
 
 

@@ -12,6 +12,7 @@ import hotline.dispatch.models
 import hotline.evaluation.models
 import hotline.kernel.audit
 import hotline.kernel.outbox
+import hotline.knowledge.models
 import hotline.tenancy.models
 import hotline.workorders.handling_models
 import hotline.workorders.models
