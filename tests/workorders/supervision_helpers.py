@@ -11,7 +11,7 @@ from graphql.utilities import separate_operations
 from sqlalchemy import text
 
 from hotline.kernel.settings import PROJECT_ROOT
-from tests.conftest import Api
+from tests.conftest import Api, run_jobs
 
 OPERATIONS_FILE = PROJECT_ROOT / "graphql" / "operations" / "supervision.graphql"
 OPS: dict[str, str] = {name: print_ast(doc) for name, doc in
@@ -52,3 +52,9 @@ def audit_actions(owner_engine: Any, notice_id: uuid.UUID | str) -> list[str]:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def drain(broker: Any) -> None:
+    """Relay and run every pending outbox row (a relay pass publishes at most 200)."""
+    while await run_jobs(broker):
+        pass

@@ -9,7 +9,7 @@ from graphql import parse, validate
 
 from hotline.api.schema import build_schema
 from hotline.kernel.settings import ApiSettings
-from tests.conftest import Api, run_jobs
+from tests.conftest import Api
 from tests.workorders.helpers import (
     STREET,
     assignment,
@@ -24,6 +24,7 @@ from tests.workorders.supervision_helpers import (
     CGJ,
     OPERATIONS_FILE,
     audit_actions,
+    drain,
     now,
     op,
     rows,
@@ -87,7 +88,7 @@ async def test_a_supervisor_opens_the_unit_replies_and_the_supervisor_closes(api
         "supervision_opened", "supervision_replied", "supervision_closed"]
     assert audit_actions(owner_engine, notice["id"]) == [
         "supervision.supervision_opened", "supervision.supervision_replied", "supervision.supervision_closed"]
-    await run_jobs(stub_broker)
+    await drain(stub_broker)
     messages = rows(owner_engine, "SELECT audience, body FROM supervision_messages WHERE notice_id = :n",
                     n=notice["id"])
     assert [m.audience for m in messages] == ["unit"] and INSTRUCTION in messages[0].body
@@ -108,7 +109,7 @@ async def test_opening_a_higher_level_escalates_the_live_notice_and_listed_reach
     board = ok(await op(api, "SupervisionBoard", {"section": "ESCALATIONS", "first": 100}, as_user="nj.supervisor"),
                "supervisionBoard")
     assert listed["id"] in {e["node"]["notice"]["id"] for e in board["edges"]}
-    await run_jobs(stub_broker)
+    await drain(stub_broker)
     audiences = {r.audience for r in rows(owner_engine, "SELECT audience FROM supervision_messages "
                                           "WHERE notice_id = :n", n=listed["id"])}
     assert audiences == {"unit", "leaders"}

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from hotline.workorders import sweep
-from tests.conftest import Api, run_jobs
+from tests.conftest import Api
 from tests.workorders.helpers import SIGN, STREET, assignment, awaiting_callback, create, dispatched, ok, signed
 from tests.workorders.supervision_helpers import (
     audit_actions,
+    drain,
     notices_of,
     now,
     op,
@@ -40,8 +41,7 @@ async def test_two_sweeps_make_one_notice_for_a_missed_sign_for_deadline(api: Ap
     assert (notice["level"], notice["state"], notice["replyRequired"], notice["unit"]["code"]) == (
         "NOTICE", "OPEN", True, STREET)
     assert notice["replyDueAt"] and notice["escalateAt"]
-    await run_jobs(stub_broker)
-    await run_jobs(stub_broker)
+    await drain(stub_broker)
     messages = rows(owner_engine, "SELECT audience, body FROM supervision_messages WHERE notice_id = :n",
                     n=found[0].id)
     assert [m.audience for m in messages] == ["unit"] and order["number"] in messages[0].body
@@ -80,7 +80,7 @@ async def test_a_missed_reply_is_noticed_then_listed_after_the_further_limit(api
     assert found[1].escalated_from_id == found[0].id
     actions = timeline_actions(owner_engine, order["id"])
     assert actions.count("supervision_escalated") == 1 and actions.count("supervision_listed") == 1
-    await run_jobs(stub_broker)
+    await drain(stub_broker)
     audiences = {r.audience for r in rows(owner_engine, "SELECT audience FROM supervision_messages "
                                           "WHERE notice_id = :n", n=found[1].id)}
     assert audiences == {"unit", "leaders"}
@@ -122,7 +122,7 @@ async def test_the_caller_is_told_the_progress_once_before_the_limit(api: Api, o
     first = await sweep.sweep()
     await sweep.sweep()
     assert first.counts["progress_notice"] >= 1
-    await run_jobs(stub_broker)
+    await drain(stub_broker)
     sent = rows(owner_engine, "SELECT kind, body FROM sent_messages WHERE order_id = :o ORDER BY sent_at",
                 o=order["id"])
     assert [s.kind for s in sent] == ["receipt", "progress"]

@@ -260,7 +260,8 @@ async def system_assignments_beyond(session: AsyncSession, tenant_id: uuid.UUID,
     query = (select(a).where(a.tenant_id == tenant_id, ASSIGNMENT_BEYOND,
                              or_(and_(a.sign_for_beyond_calendar, a.sign_for_due_at < before),
                                  and_(a.first_contact_beyond_calendar, a.first_contact_due_at < before),
-                                 and_(a.reply_beyond_calendar, a.reply_due_at < before),
+                                 and_(a.reply_beyond_calendar, a.reply_due_at < before,
+                                      a.extension_days_granted == 0),
                                  and_(a.return_beyond_calendar, a.return_due_at < before)))
              .order_by(a.id).limit(batch).with_for_update(skip_locked=True))
     return (await session.scalars(query)).all()

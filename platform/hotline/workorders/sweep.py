@@ -67,6 +67,7 @@ SWEEP_SECONDS = 60.0
 BATCH = 200  # rows per step and pass; the rest waits for the next tick
 TENANTS_PER_RECOMPUTE = 20
 ACTOR = Actor.system("supervision-sweep")
+SHIFTED = ("approve_extension", "approve_suspension", "resume")  # moves of the reply deadline by hand
 KIND_WORDS = {DeadlineKind.SIGN_FOR: "签收", DeadlineKind.REPLY: "办结反馈", DeadlineKind.CALLBACK: "回访"}
 
 
@@ -323,11 +324,12 @@ async def _starts(session: AsyncSession, tenant_id: uuid.UUID, order_ids: list[u
                   ) -> dict[tuple[str, uuid.UUID], dt.datetime]:
     """When the running reply clocks (rework) and callback clocks (completion) started, from the timeline."""
     found: dict[tuple[str, uuid.UUID], dt.datetime] = {}
-    for e in await srepo.system_latest_events(session, tenant_id, order_ids, ("send_back", "reopen", "complete")):
+    actions = ("send_back", "reopen", "complete", *SHIFTED)
+    for e in await srepo.system_latest_events(session, tenant_id, order_ids, actions):
         if e.action == "complete":
             found[("callback", e.order_id)] = e.created_at
         elif e.assignment_id is not None:
-            found[("reply", e.assignment_id)] = e.created_at
+            found[("shifted" if e.action in SHIFTED else "reply", e.assignment_id)] = e.created_at
     return found
 
 
@@ -356,7 +358,10 @@ async def _recompute_assignment(session: AsyncSession, scope: TenantScope, order
     changed: dict[str, Any] = {}
     await _redo(session, scope, a, "sign_for", a.created_at, limits.sign_for, changed)
     await _redo(session, scope, a, "first_contact", a.created_at, limits.first_contact, changed)
-    await _redo(session, scope, a, "reply", starts.get(("reply", a.id), a.created_at), limits.reply, changed)
+    if not a.extension_days_granted and ("shifted", a.id) not in starts:
+        # An extension or a suspension moved the reply deadline from where the limit put it; it keeps
+        # its weekday-rule value (and its flag) rather than lose the days granted or paused.
+        await _redo(session, scope, a, "reply", starts.get(("reply", a.id), a.created_at), limits.reply, changed)
     await _redo(session, scope, a, "return", a.created_at, limits.return_window, changed)
     if changed:
         a.updated_at = utcnow()
