@@ -120,6 +120,7 @@ async def at_intake(session: AsyncSession, tenant: Tenant, order: WorkOrder) -> 
     model = await classifier.current(session, scope, tenant.tenant_id)
     if eff.empty and model is None:
         return None
+    await session.flush()  # the order first: the decision's foreign key points at it
     repeat = bool(order.caller_phone_hash) and await repo.repeat_callers(
         session, scope, tenant.tenant_id, order.caller_phone_hash or "", order.id) > 0
     category = eff.engine.refine(order.category_code, f"{order.title} {order.content}".lower())

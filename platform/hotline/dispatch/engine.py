@@ -173,9 +173,9 @@ class Engine:
                 lengths.add(len(prefix))
         self._prefix_lengths = tuple(sorted(lengths))
         for code, view in self.taxonomy.items():
-            words = view.keywords + view.synonyms
-            if words and view.parent_code is not None and not view.hidden:
-                self._refine.setdefault(view.parent_code, []).append((code, tuple(w.lower() for w in words)))
+            terms = view.keywords + view.synonyms
+            if terms and view.parent_code is not None and not view.hidden:
+                self._refine.setdefault(view.parent_code, []).append((code, tuple(w.lower() for w in terms)))
 
     def refine(self, category: str, text: str) -> str:
         """The deepest subcategory under `category` whose keywords or synonyms appear in the text."""
