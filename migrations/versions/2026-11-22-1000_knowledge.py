@@ -30,11 +30,11 @@ TENANT = ("knowledge_article_versions", "knowledge_usages", "knowledge_notices",
           "policy_specialists", "policy_routes", "enterprise_questions")
 
 SEARCH_FUNCTION = f"""
-CREATE FUNCTION knowledge_search(q tsquery, reader uuid, hide_for uuid[], kinds text[], categories text[],
+CREATE FUNCTION knowledge_search(q tsquery, r tsquery, reader uuid, hide_for uuid[], kinds text[], categories text[],
                                  place text, on_day date, lim integer)
 RETURNS TABLE (tenant_id uuid, id uuid, rank real)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-  SELECT a.tenant_id, a.id, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', a.search_vector, q) AS rank
+  SELECT a.tenant_id, a.id, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', a.search_vector, coalesce(r, q)) AS rank
   FROM knowledge_articles a
   WHERE a.status = 'published' AND a.search_vector @@ q
     AND ((a.tenant_id = reader AND reader = ANY (hotline_scope()))
@@ -55,9 +55,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   ORDER BY rank DESC, a.id
   LIMIT lim
 $$;
-ALTER FUNCTION knowledge_search(tsquery, uuid, uuid[], text[], text[], text, date, integer) OWNER TO {rls.SYSTEM_ROLE};
-REVOKE ALL ON FUNCTION knowledge_search(tsquery, uuid, uuid[], text[], text[], text, date, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION knowledge_search(tsquery, uuid, uuid[], text[], text[], text, date, integer)
+ALTER FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer) OWNER TO {rls.SYSTEM_ROLE};
+REVOKE ALL ON FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer)
   TO {rls.APP_ROLE};
 """
 
@@ -248,7 +248,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION IF EXISTS knowledge_search(tsquery, uuid, uuid[], text[], text[], text, date, integer)")
+    op.execute("DROP FUNCTION IF EXISTS knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer)")
     for table in ("enterprise_questions", "policy_routes", "policy_specialists", "enterprises", "knowledge_terms",
                   "knowledge_notices", "knowledge_usages", "knowledge_overrides", "knowledge_article_versions",
                   "knowledge_articles"):

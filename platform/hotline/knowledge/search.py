@@ -29,7 +29,7 @@ _ready = False
 STOPWORDS = frozenset(
     "的 了 是 在 我 你 他 她 它 们 吗 呢 吧 啊 呀 和 与 及 或 也 都 就 还 又 要 想 请问 请 问 怎么 怎样 如何 "
     "什么 哪里 哪儿 哪些 哪个 为什么 能 能否 可以 可否 是否 需要 一下 一个 这个 那个 有 没有 被 把 给 对 从 到 "
-    "上 下 个 些 之 其 该 等 着 过 会".split()
+    "上 下 个 些 之 其 该 等 着 过 会 多少 多久 几 哪 谁 啥 怎 太 很 非常 已经 现在 今天 人 有人".split()
 )
 _WORD = re.compile(r"[\w\u3400-\u9fff]+")
 MAX_POSITION = 16383
@@ -120,20 +120,27 @@ def index_tokens(text: str, dictionary: Dictionary = EMPTY) -> list[str]:
     return tokens
 
 
-def query_words(text: str, dictionary: Dictionary = EMPTY) -> list[str]:
+def query_words(text: str, dictionary: Dictionary = EMPTY, *, keep_single: bool = False) -> list[str]:
     """The words of a query (precise mode, local terms whole), without stopwords and repeats."""
     _ensure_ready()
     words: list[str] = []
     for piece, is_term in _pieces(text.lower(), dictionary):
-        parts = [piece] if is_term else jieba.lcut(piece)
+        parts = [piece] if is_term else [p for w in jieba.lcut(piece) for p in _known_or_chars(w)]
         for word in parts:
             kept = _meaningful(word)
             if kept and kept not in words:
                 words.append(kept)
     # Single characters say little once real words are present.
-    if any(len(w) > 1 for w in words):
+    if not keep_single and any(len(w) > 1 for w in words):
         words = [w for w in words if len(w) > 1 or not _is_cjk(w)]
     return words
+
+
+def _known_or_chars(word: str) -> list[str]:
+    """A word the segmenter guessed (not in its dictionary) is split into characters: too unreliable to require."""
+    if len(word) < 2 or not _is_cjk(word) or jieba.dt.FREQ.get(word):
+        return [word]
+    return list(word)
 
 
 def _is_cjk(word: str) -> bool:
@@ -180,8 +187,8 @@ def _alternatives(word: str, dictionary: Dictionary, prefix: bool) -> str:
 @dataclass(frozen=True)
 class Query:
     words: list[str]
-    strict: str | None  # every word (AND)
-    loose: str | None  # any word or any title bigram (OR): the fuzzy fallback
+    strict: str | None  # every word (AND): what must match
+    loose: str | None  # any word, character hint or title bigram (OR): the fuzzy fallback, and the ranking
 
 
 def build_query(text: str, dictionary: Dictionary = EMPTY, *, typing: bool = False) -> Query:
@@ -192,5 +199,8 @@ def build_query(text: str, dictionary: Dictionary = EMPTY, *, typing: bool = Fal
     ends_open = typing and not text[-1:].isspace()
     strict = " & ".join(_alternatives(w, dictionary, ends_open and i == len(words) - 1) for i, w in enumerate(words))
     loose_parts = [_alternatives(w, dictionary, False) for w in words]
+    # Single characters the strict query leaves out still hint in the fallback, as prefixes (贷 → 贷款).
+    loose_parts += [_quote(w) + ":*" for w in query_words(text, dictionary, keep_single=True)
+                    if len(w) == 1 and _is_cjk(w) and w not in words]
     loose_parts += [_quote(FUZZY_PREFIX + g) for g in dict.fromkeys(bigrams(text))]
     return Query(words, strict, " | ".join(loose_parts))
