@@ -157,12 +157,14 @@ def stub_broker() -> Any:
 
 
 async def run_jobs(broker: Any) -> int:
-    """Relay committed outbox rows and let a real Dramatiq worker process them; returns how many."""
+    """Relay every committed outbox row and let a real Dramatiq worker process them; returns how many."""
     from dramatiq import Worker
 
     from hotline.kernel.jobs import QUEUE, relay_once
 
-    published = await relay_once(broker)
+    published = 0
+    while batch := await relay_once(broker):  # every pending row, however many earlier tests left
+        published += batch
     worker = Worker(broker, worker_threads=1)
     worker.start()
     try:
