@@ -1,0 +1,119 @@
+"""一企来: enterprise questions routed to policy specialists by policy domain, answered online with a deadline,
+escalated to a department; the enterprise's history; enterprise requests counted apart from citizens'."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hotline.workorders.intake import CREDIT_CODE_CHARS, CREDIT_CODE_WEIGHTS, credit_code_valid
+from tests.conftest import Api, unique
+from tests.workorders.helpers import create as create_order
+
+Q = ("id policyDomain status department specialistId dueAt answer escalatedTo escalationReason")
+ASK = ("mutation($i: EnterpriseQuestionInput!) { askEnterpriseQuestion(input: $i) { __typename "
+       f"... on EnterpriseQuestion {{ {Q} }} ... on ValidationErrors {{ errors {{ path code }} }} }} }}")
+SPECIALIST = ("mutation($l: String!, $d: String!, $p: [String!]!) { registerPolicySpecialist(login: $l, department: $d, "
+              "policyDomains: $p) { __typename ... on PolicySpecialist { id department policyDomains } "
+              "... on ValidationErrors { errors { path code } } } }")
+ROUTE = ("mutation($p: String!, $d: String!) { setPolicyRoute(policyDomain: $p, department: $d, answerHours: 16) { "
+         "__typename ... on ValidationErrors { errors { path code } } } }")
+
+
+def credit_code() -> str:
+    body = "91" + "320102" + "".join(random.choice(CREDIT_CODE_CHARS) for _ in range(9))
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True))
+    code = body + CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+    assert credit_code_valid(code)
+    return code
+
+
+async def specialist(api: Api, department: str, domains: list[str]) -> dict[str, Any]:
+    login = unique("yql.s")
+    await api.gql("mutation($i:CreateUserInput!){createUser(input:$i){__typename}}",
+                  {"i": {"login": login, "displayName": f"{department}政策专员", "password": "long-enough-1"}},
+                  as_user="yql.admin")
+    await api.gql("mutation($i:GrantRoleInput!){grantRole(input:$i){__typename}}",
+                  {"i": {"login": login, "role": "POLICY_SPECIALIST"}}, as_user="yql.admin")
+    data = await api.gql(SPECIALIST, {"l": login, "d": department, "p": domains}, as_user="yql.admin")
+    result: dict[str, Any] = data["registerPolicySpecialist"]
+    assert result["__typename"] == "PolicySpecialist", result
+    return {**result, "login": login}
+
+
+async def ask(api: Api, domain: str, code: str, login: str = "yql.admin") -> dict[str, Any]:
+    data = await api.gql(ASK, {"i": {"creditCode": code, "enterpriseName": "南京某科技有限公司", "policyDomain": domain,
+                                     "title": f"{domain}政策咨询", "content": "我公司想了解相关扶持政策的申报条件。"}},
+                         as_user=login)
+    result: dict[str, Any] = data["askEnterpriseQuestion"]
+    return result
+
+
+async def test_questions_are_routed_to_a_specialist_of_the_domains_department(api: Api) -> None:
+    tax, talent = unique("税收"), unique("人才")
+    finance = await specialist(api, "省财政厅", [tax])
+    hr = await specialist(api, "省人社厅", [talent])
+    hr2 = await specialist(api, "省人社厅", [talent, tax])
+    await api.gql(ROUTE, {"p": tax, "d": "省财政厅"}, as_user="yql.admin")
+    await api.gql(ROUTE, {"p": talent, "d": "省人社厅"}, as_user="yql.admin")
+    code = credit_code()
+    first = await ask(api, tax, code)
+    assert first["status"] == "ASSIGNED" and first["specialistId"] == finance["id"]
+    assert first["department"] == "省财政厅" and first["dueAt"]
+    # the talent domain's two specialists share the load
+    a, b = await ask(api, talent, code), await ask(api, talent, code)
+    assert {a["specialistId"], b["specialistId"]} == {hr["id"], hr2["id"]}
+    # a domain nobody covers waits unrouted
+    nobody = await ask(api, unique("海关"), code)
+    assert nobody["status"] == "UNROUTED" and nobody["specialistId"] is None
+
+
+async def test_the_specialist_answers_or_escalates_and_the_enterprise_history_shows_both(api: Api) -> None:
+    domain = unique("科技")
+    registered = await api.gql(SPECIALIST, {"l": "yql.specialist", "d": "省科技厅", "p": [domain]}, as_user="yql.admin")
+    me = {**registered["registerPolicySpecialist"], "login": "yql.specialist"}
+    code = credit_code()
+    q1, q2 = await ask(api, domain, code), await ask(api, domain, code)
+    assert q1["specialistId"] == me["id"]
+    inbox = await api.gql("{ specialistInbox { ... on EnterpriseQuestionList { items { id } } } }", as_user=me["login"])
+    assert {q1["id"], q2["id"]} <= {i["id"] for i in inbox["specialistInbox"]["items"]}
+    # nobody outside the line answers it
+    other = await api.gql('mutation($id: UUID!) { answerEnterpriseQuestion(id: $id, answer: "x") { __typename '
+                          "... on ValidationErrors { errors { code } } } }", {"id": q1["id"]}, as_user="sz.agent")
+    assert other["answerEnterpriseQuestion"]["errors"][0]["code"] in {"not_found", "not_enterprise_line"}
+    answered = await api.gql('mutation($id: UUID!) { answerEnterpriseQuestion(id: $id, answer: "符合高新技术企业认定条件的'
+                             '可享受15%税率。") { ... on EnterpriseQuestion { status answer } } }', {"id": q1["id"]},
+                             as_user=me["login"])
+    assert answered["answerEnterpriseQuestion"]["status"] == "ANSWERED"
+    escalated = await api.gql('mutation($id: UUID!) { escalateEnterpriseQuestion(id: $id, department: "省发展改革委", '
+                              'reason: "涉及项目审批，需发改委答复") { ... on EnterpriseQuestion { status escalatedTo } } }',
+                              {"id": q2["id"]}, as_user=me["login"])
+    assert escalated["escalateEnterpriseQuestion"] == {"status": "ESCALATED", "escalatedTo": "省发展改革委"}
+    history = await api.gql("query($c: String!) { enterpriseHistory(creditCode: $c) { __typename ... on EnterpriseHistory "
+                            "{ enterprise { creditCode } questions { id status } } "
+                            "... on ValidationErrors { errors { code } } } }", {"c": code}, as_user="yql.admin")
+    found = history["enterpriseHistory"]
+    assert found["enterprise"]["creditCode"] == code
+    assert {(q["id"], q["status"]) for q in found["questions"]} == {(q1["id"], "ANSWERED"), (q2["id"], "ESCALATED")}
+    # other tenants see nothing of it
+    stranger = await api.gql("query($c: String!) { enterpriseHistory(creditCode: $c) { __typename "
+                             "... on ValidationErrors { errors { code } } } }", {"c": code}, as_user="sz.admin")
+    assert stranger["enterpriseHistory"]["errors"][0]["code"] in {"not_found", "not_enterprise_line"}
+
+
+async def test_reports_count_enterprise_requests_apart_from_citizens(api: Api) -> None:
+    domain = unique("外贸")
+    await specialist(api, "省商务厅", [domain])
+    await ask(api, domain, credit_code())
+    await create_order(api, title="企业用电咨询", enterprise={"name": "南京某制造有限公司", "creditCode": credit_code()})
+    await create_order(api)
+    query = ('{ enterpriseServiceReport(from: "2026-01-01", to: "2030-12-31") { __typename ... on '
+             "EnterpriseServiceReport { enterpriseOrders citizenOrders enterpriseQuestions open } "
+             "... on ValidationErrors { errors { code } } } }")
+    line = (await api.gql(query, as_user="yql.admin"))["enterpriseServiceReport"]
+    assert line["enterpriseQuestions"] >= 1 and line["open"] >= 1
+    city = (await api.gql(query, as_user="nj.admin"))["enterpriseServiceReport"]
+    assert city["enterpriseOrders"] >= 1 and city["citizenOrders"] >= 1 and city["enterpriseQuestions"] == 0
+    province = (await api.gql(query, as_user="js.admin"))["enterpriseServiceReport"]
+    assert province["enterpriseQuestions"] >= line["enterpriseQuestions"]
+    assert (await api.gql(query, as_user="nj.agent"))["enterpriseServiceReport"]["errors"][0]["code"] == "forbidden"
