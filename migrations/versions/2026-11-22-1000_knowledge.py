@@ -29,14 +29,8 @@ INHERITED = ("knowledge_overrides", "knowledge_terms")
 TENANT = ("knowledge_article_versions", "knowledge_usages", "knowledge_notices", "enterprises",
           "policy_specialists", "policy_routes", "enterprise_questions")
 
-SEARCH_FUNCTION = f"""
-CREATE FUNCTION knowledge_search(q tsquery, r tsquery, reader uuid, hide_for uuid[], kinds text[], categories text[],
-                                 place text, on_day date, lim integer)
-RETURNS TABLE (tenant_id uuid, id uuid, rank real)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-  SELECT a.tenant_id, a.id, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', a.search_vector, coalesce(r, q)) AS rank
-  FROM knowledge_articles a
-  WHERE a.status = 'published' AND a.search_vector @@ q
+# Visible to the reader, as the RLS policy says (from the same `SET LOCAL` scope), and the caller's filters.
+_WHERE = """a.status = 'published'
     AND ((a.tenant_id = reader AND reader = ANY (hotline_scope()))
          OR (a.share_scope IN ('subtree', 'alliance') AND a.tenant_id = ANY (hotline_ancestors()))
          OR (a.share_scope = 'alliance' AND a.alliance_code = ANY (hotline_alliances()))
@@ -51,14 +45,38 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
     AND NOT EXISTS (
       SELECT 1 FROM knowledge_overrides o
       WHERE o.tenant_id = ANY (hide_for) AND o.article_tenant_id = a.tenant_id AND o.article_id = a.id AND o.hidden
-        AND (o.tenant_id = ANY (hotline_scope()) OR o.tenant_id = ANY (hotline_ancestors())))
-  ORDER BY rank DESC, a.id
-  LIMIT lim
+        AND (o.tenant_id = ANY (hotline_scope()) OR o.tenant_id = ANY (hotline_ancestors())))"""
+_RANK = "ts_rank('{0.05, 0.2, 0.4, 1.0}', a.search_vector, coalesce(r, q))::real"
+SIGNATURE = "knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer)"
+# Two tiers: matching articles whose title shares a word (or a bigram) with the query, ranked; then, if fewer than `lim`, those matching in the text,
+# ranked among at most `body_cap` candidates (a common word may match tens of thousands of rows).
+SEARCH_FUNCTION = f"""
+CREATE FUNCTION knowledge_search(q tsquery, r tsquery, reader uuid, hide_for uuid[], kinds text[],
+                                 categories text[], place text, on_day date, lim integer)
+RETURNS TABLE (tenant_id uuid, id uuid, rank real)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+  found integer;
+  body_cap constant integer := 500;
+BEGIN
+  RETURN QUERY
+    SELECT a.tenant_id, a.id, {_RANK} AS rank FROM knowledge_articles a
+    WHERE a.search_vector @@ q AND a.title_vector @@ coalesce(r, q) AND {_WHERE}
+    ORDER BY 3 DESC, 2 LIMIT lim;
+  GET DIAGNOSTICS found = ROW_COUNT;
+  IF found < lim THEN
+    RETURN QUERY
+      SELECT c.tenant_id, c.id, c.rank FROM (
+        SELECT a.tenant_id, a.id, {_RANK} AS rank FROM knowledge_articles a
+        WHERE a.search_vector @@ q AND NOT (a.title_vector @@ coalesce(r, q)) AND {_WHERE}
+        LIMIT body_cap) c
+      ORDER BY 3 DESC, 2 LIMIT lim - found;
+  END IF;
+END
 $$;
-ALTER FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer) OWNER TO {rls.SYSTEM_ROLE};
-REVOKE ALL ON FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer)
-  TO {rls.APP_ROLE};
+ALTER FUNCTION {SIGNATURE} OWNER TO {rls.SYSTEM_ROLE};
+REVOKE ALL ON FUNCTION {SIGNATURE} FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION {SIGNATURE} TO {rls.APP_ROLE};
 """
 
 
@@ -95,6 +113,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("latest_version", sa.Integer(), nullable=False),
         sa.Column("search_vector", postgresql.TSVECTOR(), nullable=False),
+        sa.Column("title_vector", postgresql.TSVECTOR(), nullable=False),
         sa.Column("owner_user_id", sa.UUID(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by_label", sa.String(200), nullable=False),
@@ -110,6 +129,8 @@ def upgrade() -> None:
         sa.CheckConstraint("share_scope <> 'alliance' OR alliance_code IS NOT NULL", name="ck_knowledge_articles_alliance_named"),
     )
     op.create_index("ix_knowledge_articles_search", "knowledge_articles", ["search_vector"], postgresql_using="gin",
+                    postgresql_where=sa.text("status = 'published'"))
+    op.create_index("ix_knowledge_articles_title", "knowledge_articles", ["title_vector"], postgresql_using="gin",
                     postgresql_where=sa.text("status = 'published'"))
     op.create_index("ix_knowledge_articles_tenant_id_status", "knowledge_articles", ["tenant_id", "status"])
     op.create_index("ix_knowledge_articles_expiry", "knowledge_articles", ["expires_on"],
@@ -248,7 +269,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION IF EXISTS knowledge_search(tsquery, tsquery, uuid, uuid[], text[], text[], text, date, integer)")
+    op.execute(f"DROP FUNCTION IF EXISTS {SIGNATURE}")
     for table in ("enterprise_questions", "policy_routes", "policy_specialists", "enterprises", "knowledge_terms",
                   "knowledge_notices", "knowledge_usages", "knowledge_overrides", "knowledge_article_versions",
                   "knowledge_articles"):

@@ -47,12 +47,14 @@ async def published(api: Api, login: str, title: str, body: str, **extra: Any) -
     return await publish(api, login, article["id"])
 
 
-async def search(api: Api, login: str, text: str, first: int = 10, **filters: Any) -> list[dict[str, Any]]:
+async def search(api: Api, login: str, text: str, first: int = 10, fuzzy: bool = False,
+                 **filters: Any) -> list[dict[str, Any]]:
+    """Articles found for `text`; without `fuzzy`, only those matching every word (or a synonym)."""
     data = await api.gql(SEARCH, {"t": text, "f": filters or None, "n": first}, as_user=login)
     result = data["knowledgeSearch"]
     assert result["__typename"] == "KnowledgeArticleList", result
     items: list[dict[str, Any]] = result["items"]
-    return items
+    return [a for a in items if fuzzy or not a["fuzzy"]]
 
 
 async def get(api: Api, login: str, article_id: str) -> dict[str, Any]:

@@ -44,7 +44,7 @@ async def corpus(api: Api) -> dict[str, str]:
 
 async def top(api: Api, ids: dict[str, str], query: str, n: int = 3, **filters: Any) -> list[str]:
     by_id = {v: k for k, v in ids.items()}
-    found = await search(api, "xw.admin", query, first=n, categoryCodes=[CATEGORY], **filters)
+    found = await search(api, "xw.admin", query, first=n, fuzzy=True, categoryCodes=[CATEGORY], **filters)
     return [by_id.get(a["id"], a["title"]) for a in found]
 
 
@@ -68,7 +68,7 @@ async def test_typing_suggests_by_prefix_and_a_misspelt_title_still_finds(api: A
                          "items { id fuzzy } } } }", as_user="xw.admin")
     found = {a["id"] for a in data["knowledgeSuggestions"]["items"]}
     assert {corpus["withdraw"], corpus["loan"]} <= found
-    fuzzy = await search(api, "xw.admin", "公积金提区", first=3, categoryCodes=[CATEGORY])
+    fuzzy = await search(api, "xw.admin", "公积金提区", first=3, fuzzy=True, categoryCodes=[CATEGORY])
     assert fuzzy[0]["id"] == corpus["withdraw"]
 
 

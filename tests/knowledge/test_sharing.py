@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Api, unique
-from tests.knowledge.helpers import CREATE, GET, LOCAL, PUBLISH, SUBMIT, article_input, create, get, published, search
+from tests.knowledge.helpers import CREATE, LOCAL, PUBLISH, SUBMIT, article_input, create, get, published, search
 
 
 async def test_every_share_scope_reaches_exactly_its_readers(api: Api) -> None:

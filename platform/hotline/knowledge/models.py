@@ -87,6 +87,8 @@ class Article(TenantRow, Base):
     __table_args__ = (
         Index("ix_knowledge_articles_search", "search_vector", postgresql_using="gin",
               postgresql_where=text("status = 'published'")),
+        Index("ix_knowledge_articles_title", "title_vector", postgresql_using="gin",
+              postgresql_where=text("status = 'published'")),
         Index("ix_knowledge_articles_tenant_id_status", "tenant_id", "status"),
         Index("ix_knowledge_articles_expiry", "expires_on", postgresql_where=text("status = 'published'")),
         Index("ix_knowledge_articles_public", "share_scope", "status"),
@@ -110,6 +112,7 @@ class Article(TenantRow, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)  # the version shown here
     latest_version: Mapped[int] = mapped_column(Integer, default=1)
     search_vector: Mapped[str] = mapped_column(TSVECTOR)
+    title_vector: Mapped[str] = mapped_column(TSVECTOR)  # the title's words and bigrams: the first search tier
     owner_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_label: Mapped[str] = mapped_column(String(200))

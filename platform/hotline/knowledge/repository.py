@@ -85,9 +85,9 @@ async def articles_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid
     return (await session.scalars(query)).all()
 
 
-async def set_vector(session: AsyncSession, article: Article, literal: str) -> None:
+async def set_vector(session: AsyncSession, article: Article, literal: str, title_literal: str) -> None:
     await session.execute(update(Article).where(Article.tenant_id == article.tenant_id, Article.id == article.id)
-                          .values(search_vector=vector(literal)))
+                          .values(search_vector=vector(literal), title_vector=vector(title_literal)))
 
 
 async def versions_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID,

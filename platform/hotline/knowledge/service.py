@@ -287,8 +287,9 @@ async def _index(session: AsyncSession, scope: TenantScope, owner: Tenant, artic
     literal = seg.vector_literal([
         (article.title, "A"), (" ".join([*article.tags, article.policy_domain or ""]), "B"),
         (article.question or "", "B"), (article.body, "C"), (article.source_document or "", "D")], words)
+    title_literal = seg.vector_literal([(article.title, "A")], words)
     await session.flush()
-    await repo.set_vector(session, article, literal)
+    await repo.set_vector(session, article, literal, title_literal)
 
 
 async def create_article(session: AsyncSession, acting: Acting, data: ArticleData, *,
@@ -300,7 +301,7 @@ async def create_article(session: AsyncSession, acting: Acting, data: ArticleDat
     content = data.content()
     article = Article(tenant_id=owner.tenant_id, id=new_id(), status=ArticleStatus.DRAFT, version=1, latest_version=1,
                       owner_user_id=acting.subject.user_id, updated_at=now, updated_by_label=acting.actor.label,
-                      direct_answer_total=0, helpful_total=0, unhelpful_total=0, search_vector="")
+                      direct_answer_total=0, helpful_total=0, unhelpful_total=0, search_vector="", title_vector="")
     _apply(article, content)
     session.add(article)
     session.add(ArticleVersion(tenant_id=owner.tenant_id, id=new_id(), article_id=article.id, version=1,
