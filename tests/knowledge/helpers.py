@@ -1,5 +1,7 @@
 """Shared GraphQL snippets for the knowledge tests."""
 
+# ruff: noqa: E501  (GraphQL documents and Chinese sample text; CJK characters count double)
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,6 +1,8 @@
 """一企来: enterprise questions routed to policy specialists by policy domain, answered online with a deadline,
 escalated to a department; the enterprise's history; enterprise requests counted apart from citizens'."""
 
+# ruff: noqa: E501  (GraphQL documents and Chinese sample text; CJK characters count double)
+
 from __future__ import annotations
 
 import random
@@ -105,7 +107,8 @@ async def test_reports_count_enterprise_requests_apart_from_citizens(api: Api) -
     domain = unique("外贸")
     await specialist(api, "省商务厅", [domain])
     await ask(api, domain, credit_code())
-    await create_order(api, title="企业用电咨询", enterprise={"name": "南京某制造有限公司", "creditCode": credit_code()})
+    await create_order(api, title="企业用电咨询", enterprise={"name": "南京某制造有限公司",
+                                                        "creditCode": credit_code()})
     await create_order(api)
     query = ('{ enterpriseServiceReport(from: "2026-01-01", to: "2030-12-31") { __typename ... on '
              "EnterpriseServiceReport { enterpriseOrders citizenOrders enterpriseQuestions open } "

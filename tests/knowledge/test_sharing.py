@@ -39,7 +39,8 @@ async def test_a_local_supplement_is_added_without_copying_and_a_hidden_article_
     tag = unique("补充")
     article = await published(api, "js.admin", f"{tag} 社保卡补办", f"{tag} 携带身份证到社保经办机构补办",
                               shareScope="SUBTREE")
-    changed = (await api.gql(LOCAL, {"id": article["id"], "i": {"supplement": "南京市民卡公司办理", "localPhone": "025-12345",
+    changed = (await api.gql(LOCAL, {"id": article["id"], "i": {"supplement": "南京市民卡公司办理",
+                                                                "localPhone": "025-12345",
                                                                  "localOffice": "南京市民卡服务中心"}},
                              as_user="nj.admin"))["setKnowledgeLocal"]
     assert changed["__typename"] == "KnowledgeArticle", changed
@@ -50,7 +51,8 @@ async def test_a_local_supplement_is_added_without_copying_and_a_hidden_article_
     # the province's own article is unchanged and still single (no copy was made)
     assert [a["id"] for a in await search(api, "js.admin", tag)] == [article["id"]]
     # 南京 hides it: gone for 南京 and its districts, still there for 苏州
-    hidden = (await api.gql(LOCAL, {"id": article["id"], "i": {"hidden": True}}, as_user="nj.admin"))["setKnowledgeLocal"]
+    hidden = (await api.gql(LOCAL, {"id": article["id"], "i": {"hidden": True}},
+                            as_user="nj.admin"))["setKnowledgeLocal"]
     assert hidden["hiddenHere"] is True
     assert await search(api, "nj.admin", tag) == []
     assert await search(api, "nj.agent", tag) == []
@@ -94,3 +96,14 @@ async def test_owners_edit_reviewers_publish_and_readers_only_read(api: Api) -> 
                                                       {"version": 2, "status": "DRAFT"}]
     readonly = await get(api, "nj.agent", draft["id"])
     assert readonly["__typename"] == "KnowledgeArticle" and readonly["editable"] is True
+
+
+def test_the_consoles_knowledge_operations_are_valid_against_the_schema() -> None:
+    from graphql import parse, validate
+
+    from hotline.api.schema import build_schema
+    from hotline.kernel.settings import PROJECT_ROOT, ApiSettings
+
+    schema = build_schema(ApiSettings(introspection=True))._schema
+    document = parse((PROJECT_ROOT / "graphql" / "operations" / "knowledge.graphql").read_text("utf-8"))
+    assert validate(schema, document) == []

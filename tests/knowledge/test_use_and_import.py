@@ -1,6 +1,8 @@
 """Direct answers (直办) from an article are recorded and counted; feedback and expiry reach the owner;
 bulk import reports rejected rows; export."""
 
+# ruff: noqa: E501  (GraphQL documents and Chinese sample text; CJK characters count double)
+
 from __future__ import annotations
 
 import base64

@@ -153,7 +153,8 @@ async def ask(session: AsyncSession, acting: Acting, data: NewQuestion) -> Enter
         question.department = department or specialist.department
     session.add(question)
     await session.flush()
-    audit.record(session, tenant.tenant_id, acting.actor, "enterprise_question.routed", ("enterprise_question", question.id),
+    audit.record(session, tenant.tenant_id, acting.actor, "enterprise_question.routed", ("enterprise_question",
+                                                                                         question.id),
                  after={"credit_code": code, "policy_domain": domain, "department": question.department,
                         "specialist_id": str(specialist.id) if specialist else None, "status": question.status})
     return question
@@ -190,9 +191,9 @@ async def answer(session: AsyncSession, acting: Acting, question_id: uuid.UUID, 
     question.answered_by_label = acting.actor.label
     question.status = QuestionStatus.ANSWERED
     audit.record(session, tenant.tenant_id, acting.actor, "enterprise_question.answered",
-                 ("enterprise_question", question.id), after={"answer": question.answer,
-                                                               "on_time": bool(question.due_at and
-                                                                               question.answered_at <= question.due_at)})
+                 ("enterprise_question", question.id),
+                 after={"answer": question.answer,
+                        "on_time": bool(question.due_at and question.answered_at <= question.due_at)})
     return question
 
 
@@ -214,7 +215,8 @@ async def escalate(session: AsyncSession, acting: Acting, question_id: uuid.UUID
     return question
 
 
-async def history(session: AsyncSession, acting: Acting, credit_code: str) -> tuple[Enterprise, Sequence[EnterpriseQuestion]]:
+async def history(session: AsyncSession, acting: Acting, credit_code: str) -> tuple[Enterprise,
+                                                                                    Sequence[EnterpriseQuestion]]:
     tenant = await _line(session, acting)
     _staff(acting, tenant)
     enterprise = await repo.enterprise_by_code(session, acting.scope, tenant.tenant_id, _code(credit_code))
@@ -236,7 +238,8 @@ async def inbox(session: AsyncSession, acting: Acting) -> Sequence[EnterpriseQue
                                 status=QuestionStatus.ASSIGNED)
 
 
-async def enterprises_of(session: AsyncSession, acting: Acting, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Enterprise]:
+async def enterprises_of(session: AsyncSession, acting: Acting, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
+                                                                                                  Enterprise]:
     rows = await repo.enterprises_by_ids(session, acting.scope, acting.tenant_id, ids)
     return {e.id: e for e in rows}
 

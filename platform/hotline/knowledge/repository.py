@@ -131,8 +131,8 @@ async def search(session: AsyncSession, scope: TenantScope, tsquery: str, *, ran
     the rows are then read here under the caller's RLS and the explicit shared visibility.
     """
     found = (await session.execute(
-        text("SELECT tenant_id, id, rank FROM knowledge_search(CAST(:q AS tsquery), CAST(:r AS tsquery), :reader, CAST(:hide AS uuid[]), "
-             "CAST(:kinds AS text[]), CAST(:cats AS text[]), :place, :day, :lim)"),
+        text("SELECT tenant_id, id, rank FROM knowledge_search(CAST(:q AS tsquery), CAST(:r AS tsquery), :reader, "
+             "CAST(:hide AS uuid[]), CAST(:kinds AS text[]), CAST(:cats AS text[]), :place, :day, :lim)"),
         {"q": tsquery, "r": rank_by, "reader": scope.acting_tenant_id, "hide": [str(i) for i in hide_for],
          "kinds": list(kinds) if kinds else None,
          "cats": [f"{c}%" for c in categories] if categories else None,
@@ -159,7 +159,8 @@ async def overrides_for(session: AsyncSession, scope: TenantScope, tenant_ids: S
     return (await session.scalars(query)).all()
 
 
-async def override_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, article: Article) -> Override | None:
+async def override_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID,
+                      article: Article) -> Override | None:
     query = select(Override).where(scope.visible(Override), Override.tenant_id == tenant_id,
                                    Override.article_tenant_id == article.tenant_id, Override.article_id == article.id)
     return (await session.scalars(query.with_for_update())).one_or_none()
@@ -313,7 +314,8 @@ async def least_loaded_specialist(session: AsyncSession, scope: TenantScope, ten
 
 async def question(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID,
                    question_id: uuid.UUID) -> EnterpriseQuestion | None:
-    query = select(EnterpriseQuestion).where(scope.visible(EnterpriseQuestion), EnterpriseQuestion.tenant_id == tenant_id,
+    query = select(EnterpriseQuestion).where(scope.visible(EnterpriseQuestion),
+                                             EnterpriseQuestion.tenant_id == tenant_id,
                                              EnterpriseQuestion.id == question_id).with_for_update()
     return (await session.scalars(query)).one_or_none()
 
@@ -321,7 +323,8 @@ async def question(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UU
 async def questions(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, *,
                     enterprise_id: uuid.UUID | None = None, specialist_id: uuid.UUID | None = None,
                     status: str | None = None, limit: int = 100) -> Sequence[EnterpriseQuestion]:
-    query = select(EnterpriseQuestion).where(scope.visible(EnterpriseQuestion), EnterpriseQuestion.tenant_id == tenant_id)
+    query = select(EnterpriseQuestion).where(scope.visible(EnterpriseQuestion),
+                                             EnterpriseQuestion.tenant_id == tenant_id)
     if enterprise_id is not None:
         query = query.where(EnterpriseQuestion.enterprise_id == enterprise_id)
     if specialist_id is not None:

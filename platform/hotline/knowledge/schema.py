@@ -6,7 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -204,7 +204,7 @@ class KnowledgeQuery:
         return await _read(info, run)
 
 
-def _decode(data: KnowledgeImportInput) -> importing.Iterator[dict[str, str]]:
+def _decode(data: KnowledgeImportInput) -> Iterator[dict[str, str]]:
     if data.format == SpreadsheetFormat.CSV:
         return importing.rows_of_csv(data.content)
     try:

@@ -578,7 +578,8 @@ async def set_local(session: AsyncSession, acting: Acting, article_id: uuid.UUID
     row.updated_at = utcnow()
     row.updated_by_label = acting.actor.label
     await session.flush()
-    audit.record(session, tenant.tenant_id, acting.actor, "knowledge_article.localised", ("knowledge_article", article.id),
+    audit.record(session, tenant.tenant_id, acting.actor, "knowledge_article.localised", ("knowledge_article",
+                                                                                          article.id),
                  before=before, after={"hidden": row.hidden, "supplement": row.supplement,
                                        "local_phone": row.local_phone, "local_office": row.local_office})
     return (await _views(session, acting, [(article, None, False)]))[0]
@@ -627,7 +628,8 @@ async def feedback(session: AsyncSession, acting: Acting, article_id: uuid.UUID,
                   actor_label=acting.actor.label)
     session.add(usage)
     await session.flush()
-    audit.record(session, acting.tenant_id, acting.actor, "knowledge_article.feedback", ("knowledge_article", article.id),
+    audit.record(session, acting.tenant_id, acting.actor, "knowledge_article.feedback", ("knowledge_article",
+                                                                                         article.id),
                  after={"helpful": helpful, "comment": usage.comment})
     return usage
 

@@ -88,7 +88,8 @@ class KnowledgeArticle:
     def of(cls, view: service.ArticleView) -> KnowledgeArticle:
         a = view.article
         return cls(
-            id=a.id, owner_tenant_id=a.tenant_id, kind=models.ArticleKind(a.kind), status=models.ArticleStatus(a.status),
+            id=a.id, owner_tenant_id=a.tenant_id, kind=models.ArticleKind(a.kind),
+            status=models.ArticleStatus(a.status),
             share_scope=models.ShareScope(a.share_scope), alliance_code=a.alliance_code, title=a.title,
             question=a.question, body=a.body, category_codes=list(a.category_codes), tags=list(a.tags),
             policy_domain=a.policy_domain, division_code=a.division_code, effective_from=a.effective_from,
