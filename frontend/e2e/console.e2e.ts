@@ -100,11 +100,12 @@ describe('sign-in', () => {
 
   test('the language switch turns the screen into English and back', async () => {
     await page.getByRole('button', { name: 'English' }).click();
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('Too many failed attempts', { exact: false }).waitFor(); // the refusal follows the language
     expect(await page.getAttribute('html', 'lang')).toBe('en-US');
     await screenshot(page, '04-sign-in-english');
     await page.getByRole('button', { name: '中文' }).click();
-    await page.getByRole('button', { name: '登录', exact: true }).waitFor();
+    await page.getByRole('heading', { name: '登录' }).waitFor();
   });
 
   afterEach(shootOnFailure(() => page));
@@ -317,6 +318,34 @@ describe('city admin (nj.admin)', () => {
     await page.getByRole('button', { name: '确定' }).click();
     await page.getByText('已撤销').waitFor();
     await row.getByText('未授予角色').waitFor();
+  });
+
+  afterEach(shootOnFailure(() => page));
+  afterAll(async () => {
+    await page.context().close();
+  });
+});
+
+describe('agent (nj.agent)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await newPage(browser, baseURL);
+    await page.goto('/');
+    await signIn(page, 'nj.agent');
+    await page.getByText('您好，南京市坐席话务员').waitFor();
+  });
+
+  test('the menu follows the role: the agent workspace is marked as coming, administration is absent', async () => {
+    const workspace = page.getByRole('menuitem', { name: /坐席工作台/ });
+    expect(await workspace.getAttribute('aria-disabled')).toBe('true');
+    expect(await page.getByRole('menuitem', { name: '热线（租户）' }).count()).toBe(0);
+    // The administration screens are refused even when asked for by address.
+    await page.goto('/#/admin/users');
+    await page.getByText('您没有此操作的权限。').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.goto('/#/');
+    await page.getByText('您好，南京市坐席话务员').waitFor();
+    await screenshot(page, '19-home-agent');
   });
 
   afterEach(shootOnFailure(() => page));

@@ -6,6 +6,7 @@ import { errorText, type FieldError } from '../api/errors';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { SignInDocument } from '../generated/graphql';
 import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n/messages';
 import { useSession, type Notice } from '../session';
 
 interface Values {
@@ -25,7 +26,8 @@ export function SignInPage({ notice }: { notice: Notice }) {
   const session = useSession();
   const [form] = Form.useForm<Values>();
   const [{ fetching }, signIn] = useMutation(SignInDocument);
-  const [problem, setProblem] = useState<string | null>(null);
+  // A refusal is kept as a key (or the server's words) so that it follows a change of language.
+  const [problem, setProblem] = useState<{ key: MessageKey } | { text: string } | null>(null);
   const [shownNotice, setShownNotice] = useState<Notice>(notice);
 
   const submit = async (values: Values): Promise<void> => {
@@ -34,7 +36,7 @@ export function SignInPage({ notice }: { notice: Notice }) {
     const result = await signIn({ login: values.login.trim(), password: values.password });
     const outcome = result.data?.login;
     if (!outcome) {
-      setProblem(result.error?.networkError ? t('app.networkError') : t('app.unexpectedError'));
+      setProblem({ key: result.error?.networkError ? 'app.networkError' : 'app.unexpectedError' });
       return;
     }
     if (outcome.__typename === 'LoginSuccess') {
@@ -42,9 +44,9 @@ export function SignInPage({ notice }: { notice: Notice }) {
       return;
     }
     const kind = refusal(outcome.errors);
-    if (kind === 'locked') setProblem(t('signIn.locked'));
-    else if (kind === 'wrongPassword') setProblem(t('signIn.wrongPassword'));
-    else setProblem(outcome.errors.map((e) => errorText(e, t, locale)).join(' '));
+    if (kind === 'locked') setProblem({ key: 'signIn.locked' });
+    else if (kind === 'wrongPassword') setProblem({ key: 'signIn.wrongPassword' });
+    else setProblem({ text: outcome.errors.map((e) => errorText(e, t, locale)).join(' ') });
     form.setFieldValue('password', '');
   };
 
@@ -66,7 +68,7 @@ export function SignInPage({ notice }: { notice: Notice }) {
             <Alert type="success" showIcon title={t('signIn.signedOut')} style={{ marginBottom: 16 }} />
           )}
           {problem && (
-            <Alert type="error" showIcon role="alert" title={problem} style={{ marginBottom: 16 }} data-testid="sign-in-error" />
+            <Alert type="error" showIcon role="alert" title={'key' in problem ? t(problem.key) : problem.text} style={{ marginBottom: 16 }} data-testid="sign-in-error" />
           )}
           <Form<Values> form={form} name="signIn" layout="vertical" requiredMark={false} onFinish={(v) => void submit(v)}>
             <Form.Item label={t('signIn.login')} name="login" rules={[{ required: true, whitespace: true, message: t('signIn.required.login') }]}>

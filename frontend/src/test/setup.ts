@@ -1,6 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// findBy… waits up to 5 s: on a busy 2-core machine antd's first render can take over the default 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 // What jsdom lacks and antd uses.
 Object.defineProperty(window, 'matchMedia', {

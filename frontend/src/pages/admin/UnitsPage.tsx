@@ -248,7 +248,7 @@ export function UnitsPage() {
   };
 
   const setActive = async (active: boolean): Promise<void> => {
-    const errors = await change({ active }, t('common.saved'));
+    const errors = await change({ active }, active ? t('units.active') : t('units.inactive'));
     if (errors) void message.error(errors.map((e) => errorText(e, t, locale)).join(' '));
   };
 
