@@ -65,7 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const server = spawn(HOTLINE, ['run', '--catalogue', await catalogue(work)], {
     cwd: REPO,
-    detached: true, // its own process group, so that teardown stops the embedded PostgreSQL too
+    detached: true, // its own process group, so that teardown stops the backend and its workers
     env: {
       ...process.env,
       HOTLINE_PORT: String(port),
@@ -80,29 +80,71 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   server.stdout.on('data', collect);
   server.stderr.on('data', collect);
-  await waitReady(url, server, () => output);
-  const index = await fetch(`${url}/`);
-  if (!index.ok || !(await index.text()).includes('id="root"')) {
-    throw new Error('the backend does not serve the built console at / (run `npm run build` first)');
+  const teardown = async (): Promise<void> => {
+    await stopBackend(server);
+    await stopPostgres(join(work, 'data', 'pg'));
+    server.stdout.destroy();
+    server.stderr.destroy();
+    await rm(work, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(url, server, () => output);
+    const index = await fetch(`${url}/`);
+    if (!index.ok || !(await index.text()).includes('id="root"')) {
+      throw new Error('the backend does not serve the built console at / (run `npm run build` first)');
+    }
+  } catch (error) {
+    await teardown(); // nothing of a failed start is left running
+    throw error;
   }
   console.log(`backend ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide('baseURL', url);
+  return teardown;
+}
 
-  return async () => {
-    const pid = server.pid;
-    if (pid !== undefined && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopBackend(server: ChildProcess): Promise<void> {
+  const pid = server.pid;
+  if (pid !== undefined && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    try {
       process.kill(-pid, 'SIGTERM');
-      const timeout = new Promise((r) => setTimeout(r, 15_000));
-      await Promise.race([exited, timeout]);
-      if ((server.exitCode as number | null) === null) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+    } catch {
+      return; // already gone
+    }
+    const timeout = new Promise((r) => setTimeout(r, 15_000));
+    await Promise.race([exited, timeout]);
+    if ((server.exitCode as number | null) === null) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
       }
     }
-    await rm(work, { recursive: true, force: true });
-  };
+  }
+}
+
+/**
+ * The embedded PostgreSQL runs in a session of its own (pg_ctl detaches it), so the process-group
+ * signal does not reach it; the backend stops it on a clean exit. If it is still up (the backend
+ * crashed or was killed), stop it by the pid in its own postmaster.pid, and nothing else.
+ */
+async function stopPostgres(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return; // never started, or already stopped cleanly
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  for (let i = 0; i < 40 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 250));
 }
