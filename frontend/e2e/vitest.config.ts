@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The browser walk: a real backend (started by global-setup) serving the built console, driven in Chromium.
 export default defineConfig({
+  cacheDir: '../node_modules/.vite-e2e', // not inside e2e/
   test: {
     root: import.meta.dirname,
     include: ['**/*.e2e.ts'],
