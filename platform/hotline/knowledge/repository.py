@@ -122,18 +122,20 @@ async def category_codes(session: AsyncSession) -> set[str]:
 
 
 async def search(session: AsyncSession, scope: TenantScope, tsquery: str, *, rank_by: str | None = None,
-                 hide_for: Sequence[uuid.UUID],
+                 title: str | None = None, hide_for: Sequence[uuid.UUID],
                  kinds: Sequence[str] | None, categories: Sequence[str] | None, place: str | None,
                  on_day: dt.date | None, limit: int) -> list[tuple[Article, float]]:
-    """Published articles matching a tsquery literal, best first by `rank_by` (default: the same query).
+    """Published articles matching a tsquery literal, best first by `rank_by` (default: the same query);
+    those whose title matches `title` (default: `rank_by`, else the query) come first.
 
     The index search runs in `knowledge_search(...)` (see the knowledge migration and docs/knowledge.md);
     the rows are then read here under the caller's RLS and the explicit shared visibility.
     """
     found = (await session.execute(
         text("SELECT tenant_id, id, rank FROM knowledge_search(CAST(:q AS tsquery), CAST(:r AS tsquery), :reader, "
-             "CAST(:hide AS uuid[]), CAST(:kinds AS text[]), CAST(:cats AS text[]), :place, :day, :lim)"),
-        {"q": tsquery, "r": rank_by, "reader": scope.acting_tenant_id, "hide": [str(i) for i in hide_for],
+             "CAST(:hide AS uuid[]), CAST(:kinds AS text[]), CAST(:cats AS text[]), :place, :day, :lim, "
+             "CAST(:t AS tsquery))"),
+        {"q": tsquery, "r": rank_by, "t": title, "reader": scope.acting_tenant_id, "hide": [str(i) for i in hide_for],
          "kinds": list(kinds) if kinds else None,
          "cats": [f"{c}%" for c in categories] if categories else None,
          "place": place, "day": on_day, "lim": limit},

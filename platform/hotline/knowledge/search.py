@@ -192,6 +192,7 @@ class Query:
     words: list[str]
     strict: str | None  # every word (AND): what must match
     loose: str | None  # any word, character hint or title bigram (OR): the fuzzy fallback, and the ranking
+    title: str | None = None  # any word (OR), no hints or bigrams: what a title must share for the first tier
 
 
 def build_query(text: str, dictionary: Dictionary = EMPTY, *, typing: bool = False) -> Query:
@@ -200,10 +201,11 @@ def build_query(text: str, dictionary: Dictionary = EMPTY, *, typing: bool = Fal
     if not words:
         return Query([], None, None)
     ends_open = typing and not text[-1:].isspace()
-    strict = " & ".join(_alternatives(w, dictionary, ends_open and i == len(words) - 1) for i, w in enumerate(words))
+    each = [_alternatives(w, dictionary, ends_open and i == len(words) - 1) for i, w in enumerate(words)]
+    strict = " & ".join(each)
     loose_parts = [_alternatives(w, dictionary, False) for w in words]
     # Single characters the strict query leaves out still hint in the fallback, as prefixes (贷 → 贷款).
     loose_parts += [_quote(w) + ":*" for w in query_words(text, dictionary, keep_single=True)
                     if len(w) == 1 and _is_cjk(w) and w not in words]
     loose_parts += [_quote(FUZZY_PREFIX + g) for g in dict.fromkeys(bigrams(text))]
-    return Query(words, strict, " | ".join(loose_parts))
+    return Query(words, strict, " | ".join(loose_parts), " | ".join(each))

@@ -525,7 +525,8 @@ async def search(session: AsyncSession, acting: Acting, text: str, filters: Sear
         "hide_for": _reader_chain(acting), "kinds": [str(k) for k in filters.kinds] or None,
         "categories": list(filters.category_codes) or None,
         "place": _prefix(filters.division_code) if filters.division_code else None, "on_day": on_day}
-    found = await repo.search(session, acting.scope, query.strict, rank_by=query.loose, limit=limit, **params)
+    found = await repo.search(session, acting.scope, query.strict, rank_by=query.loose, title=query.title,
+                              limit=limit, **params)
     rows: list[tuple[Article, float | None, bool]] = [(a, r, False) for a, r in found]
     if len(rows) < limit and query.loose:
         seen = {a.id for a, _, _ in rows}
