@@ -65,6 +65,9 @@ describe('signing in', () => {
     expect(within(menu).getByRole('menuitem', { name: /坐席工作台/ })).toHaveAttribute('aria-disabled', 'true');
     expect(within(menu).queryByText('系统管理')).toBeNull();
     expect(within(menu).queryByText(/派单/)).toBeNull();
+    // An agent acts only where granted: the hotline is named, not offered for switching.
+    expect(screen.queryByRole('combobox', { name: '切换热线' })).toBeNull();
+    expect(screen.getByText('南京市12345政务服务便民热线', { selector: 'strong' })).toBeInTheDocument();
   });
 
   test('the English switch translates the form and is remembered', async () => {

@@ -5,7 +5,7 @@ import { homeScope } from '../api/client';
 import { SwitchableTenantsDocument, type SwitchableTenantsQuery } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { buildTree, type TreeNode } from '../lib/tree';
-import { useSession, useViewer } from '../session';
+import { hasRole, useSession, useViewer } from '../session';
 
 type Tenant = SwitchableTenantsQuery['tenants'][number];
 
@@ -31,13 +31,15 @@ export function TenantSwitcher() {
   const { t } = useI18n();
   const viewer = useViewer();
   const { switchTenant } = useSession();
-  const [{ data }] = useQuery({ query: SwitchableTenantsDocument, context: homeScope });
+  // Only these roles carry down the tree (kernel SUBTREE_ROLES); others act where they were granted.
+  const canSwitch = hasRole(viewer, 'PROVINCE_ADMIN', 'TENANT_ADMIN', 'ANALYST', 'LEADER');
+  const [{ data }] = useQuery({ query: SwitchableTenantsDocument, context: homeScope, pause: !canSwitch });
   const tenants = useMemo(() => data?.tenants ?? [], [data]);
   const roots = useMemo(() => buildTree(tenants, (x) => x.code, (x) => x.parent?.code ?? null), [tenants]);
   const options = useMemo(() => toOptions(roots, t('status.SUSPENDED')), [roots, t]);
   const acting = viewer.actingTenant;
   if (!acting) return null;
-  if (tenants.length <= 1) return <span aria-label={t('layout.actingIn')}>{acting.name}</span>;
+  if (!canSwitch || tenants.length <= 1) return <strong>{acting.name}</strong>;
   const home = roots.length === 1 ? roots[0]?.item.code : undefined;
   return (
     <TreeSelect
