@@ -103,3 +103,8 @@ async def test_subscribers_get_the_report_through_the_outbox(api: Api, stub_brok
     again = await api.gql("mutation { sendReport(kind: DAILY, date: \"2024-10-15\") { __typename "
                           "... on ReportSent { runId } } }", as_user="nj.admin", tenant=code)
     assert again["sendReport"]["runId"] == sent["sendReport"]["runId"]
+    await run_jobs(stub_broker)  # the same run reaches the same subscriber once
+    async with runtime.database().system_transaction() as session:
+        count = (await session.execute(text("SELECT count(*) FROM report_deliveries WHERE tenant_id = :t"),
+                                       {"t": s["parent"].tenant_id})).scalar_one()
+    assert count == 1

@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.analytics.models import HotspotAlert, HotspotSettings, MonthlyProblem, ReportRun, ReportSubscription
+from hotline.analytics.models import (
+    HotspotAlert,
+    HotspotSettings,
+    MonthlyProblem,
+    ReportDelivery,
+    ReportRun,
+    ReportSubscription,
+)
 from hotline.kernel.scope import TenantScope
 
 LOCAL_DAY = "(o.created_at AT TIME ZONE 'Asia/Shanghai')::date"
@@ -193,3 +200,11 @@ async def system_subscribed_tenants(session: AsyncSession) -> list[tuple[uuid.UU
     rows = (await session.execute(text("SELECT DISTINCT tenant_id, kind, roll_up FROM report_subscriptions "
                                        "WHERE active"))).all()
     return [(r[0], r[1], bool(r[2])) for r in rows]
+
+
+async def delivery_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, run_id: uuid.UUID,
+                      subscription_id: uuid.UUID) -> ReportDelivery | None:
+    query = select(ReportDelivery).where(scope.visible(ReportDelivery), ReportDelivery.tenant_id == tenant_id,
+                                         ReportDelivery.run_id == run_id,
+                                         ReportDelivery.subscription_id == subscription_id)
+    return (await session.scalars(query)).one_or_none()

@@ -175,6 +175,8 @@ async def deliver(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUI
     sub = await session.get(ReportSubscription, (tenant_id, subscription_id))
     if run is None or sub is None or not scope.contains(tenant_id):
         return None
+    if await repo.delivery_of(session, scope, tenant_id, run_id, subscription_id) is not None:
+        return None  # one run reaches a subscriber once, however often it was asked for
     name = f"{run.content['tenant_code']}-{run.kind}-{run.period_start.isoformat()}.xlsx"
     subject = f"{run.content['tenant_name']} {workbook.KIND_NAMES[run.kind]} {run.period_start.isoformat()}"
     row = ReportDelivery(tenant_id=tenant_id, id=new_id(), run_id=run.id, subscription_id=sub.id,
