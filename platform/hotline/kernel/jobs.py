@@ -41,7 +41,7 @@ def job(name: str) -> Callable[[JobFn], JobFn]:
     return register
 
 
-def make_broker(url: str, queue: str = QUEUE) -> dramatiq.Broker:
+def make_broker(url: str, queue: str = QUEUE, max_retries: int = 20) -> dramatiq.Broker:
     """RabbitMQ for an AMQP URL; otherwise the in-process broker (single-process mode: the outbox
     already makes the work durable, so a lost in-memory queue is re-filled by the relay)."""
     broker: dramatiq.Broker
@@ -53,7 +53,7 @@ def make_broker(url: str, queue: str = QUEUE) -> dramatiq.Broker:
         broker = StubBroker()
     broker.add_middleware(AsyncIO())
     for name in _jobs:
-        declare = dramatiq.actor(actor_name=name, queue_name=queue, broker=broker, max_retries=20,
+        declare = dramatiq.actor(actor_name=name, queue_name=queue, broker=broker, max_retries=max_retries,
                                  min_backoff=500, max_backoff=60_000)
         declare(_runner(name))
     dramatiq.set_broker(broker)
