@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, bindparam, cast, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 from sqlalchemy.types import String
 
 from hotline.kernel.scope import TenantScope
@@ -63,7 +64,9 @@ async def visible_articles(session: AsyncSession, scope: TenantScope,
         return []
     tenants = sorted({t for t, _ in keys})
     ids = sorted({i for _, i in keys})
-    query = select(Article).where(shared_visible(scope), Article.tenant_id.in_(tenants), Article.id.in_(ids))
+    # The vectors are not shown: not reading them keeps their TOAST out of every search.
+    query = (select(Article).options(defer(Article.search_vector), defer(Article.title_vector))
+             .where(shared_visible(scope), Article.tenant_id.in_(tenants), Article.id.in_(ids)))
     return list((await session.scalars(query)).all())
 
 
