@@ -37,8 +37,10 @@ async def test_the_demo_catalogue_holds_the_provinces_and_alliances() -> None:
         members = (await session.scalars(select(AllianceMember))).all()
         alliances = {a.code: a.name for a in (await session.scalars(select(Alliance))).all()}
     jiangsu = tenants["320000"]
-    assert sum(1 for t in tenants.values() if t.parent_id == jiangsu.tenant_id and t.kind == "city") == 13
-    assert sum(1 for t in tenants.values() if t.kind == "county" and t.code.startswith("32")) == 104
+    # Other tests open more hotlines; the catalogue's own codes are the plain division codes.
+    catalogued = {c: t for c, t in tenants.items() if c.isdigit()}
+    assert sum(1 for t in catalogued.values() if t.parent_id == jiangsu.tenant_id and t.kind == "city") == 13
+    assert sum(1 for t in catalogued.values() if t.kind == "county" and t.code.startswith("32")) == 104
     assert tenants["320000-yql"].kind == "enterprise_line"
     for code in ("110000", "120000", "130000", "310000", "330000", "340000"):
         assert tenants[code].kind == "province"
