@@ -211,7 +211,7 @@ class TenancyMutation:
             return ValidationErrors.of(DomainError.one(("label",), "label is required", "required"))
         subject = ctx.subject
         async with ctx.db.system_transaction() as session:
-            token = await signin.create_api_token(session, ctx.settings.auth, subject, label.strip())
+            token = await signin.create_api_token(session, subject, label.strip())
         return ApiToken(token=token, label=label.strip())
 
     @strawberry.mutation(description="Open a new hotline below a tenant of your subtree (province admins).")

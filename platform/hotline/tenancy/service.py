@@ -326,8 +326,6 @@ async def revoke_role(session: AsyncSession, acting: Acting, grant_id: uuid.UUID
 
 async def provision_tenant(session: AsyncSession, tenant: Tenant) -> Unit | None:
     """Give a new hotline its root unit, the hotline office (热线办), if it has none yet."""
-    from hotline.kernel.scope import TenantScope
-
     scope = TenantScope.single(tenant.tenant_id)
     if await repo.unit_by_code(session, scope, tenant.tenant_id, "office") is not None:
         return None

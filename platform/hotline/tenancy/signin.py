@@ -79,7 +79,7 @@ async def login(session: AsyncSession, settings: AuthSettings, login_name: str, 
         log.info("auth.login_failed", login=login_name)
         raise DomainError.one(("password",), "wrong login or password", "invalid_credentials")
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    token = await _open_session(session, user, "cookie", None, now, settings)
+    token = await _open_session(session, user, "cookie", None, now)
     _audit(session, user, "auth.login")
     return SignedIn(token, await _subject(session, user))
 
@@ -93,21 +93,19 @@ def _count_failure(session: AsyncSession, settings: AuthSettings, user: User, no
     _audit(session, user, "auth.login_failed")
 
 
-async def _open_session(
-    session: AsyncSession, user: User, kind: str, label: str | None, now: dt.datetime, settings: AuthSettings
-) -> str:
+async def _open_session(session: AsyncSession, user: User, kind: str, label: str | None, now: dt.datetime) -> str:
     token, token_hash = new_token(user.tenant_id)
     session.add(AuthSession(tenant_id=user.tenant_id, id=new_id(), user_id=user.id, token_hash=token_hash,
                             kind=kind, label=label, last_seen_at=now))
     return token
 
 
-async def create_api_token(session: AsyncSession, settings: AuthSettings, subject: Subject, label: str) -> str:
+async def create_api_token(session: AsyncSession, subject: Subject, label: str) -> str:
     """A bearer token for a machine client, acting as the same account; it has no idle timeout."""
     user = await repo.system_user(session, subject.home_tenant_id, subject.user_id)
     if user is None:
         raise DomainError.one((), "account not found", "not_found")
-    token = await _open_session(session, user, "bearer", label, utcnow(), settings)
+    token = await _open_session(session, user, "bearer", label, utcnow())
     _audit(session, user, "auth.api_token_created", {"label": label})
     return token
 
