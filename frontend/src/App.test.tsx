@@ -48,7 +48,7 @@ describe('signing in', () => {
     expect(await screen.findByText(/账号已被临时锁定/)).toBeInTheDocument();
   });
 
-  test('an agent lands on the overview; the agent workspace is listed as coming, administration is absent', async () => {
+  test('an agent lands on the overview; the agent workspace is in the menu, dispatch and administration are not', async () => {
     let signedIn = false;
     fakeApi({
       Session: () => ({ me: signedIn ? viewer('nj.agent', '南京市坐席话务员', ['AGENT']) : null }),
@@ -62,7 +62,8 @@ describe('signing in', () => {
     await fillSignIn('nj.agent', 'lianxin-demo');
     expect(await screen.findByText('您好，南京市坐席话务员')).toBeInTheDocument();
     const menu = screen.getByRole('navigation', { name: '主菜单' });
-    expect(within(menu).getByRole('menuitem', { name: /坐席工作台/ })).toHaveAttribute('aria-disabled', 'true');
+    expect(within(menu).getByRole('menuitem', { name: /坐席工作台/ })).not.toHaveAttribute('aria-disabled');
+    expect(within(menu).getByRole('menuitem', { name: /工单查询/ })).toBeInTheDocument();
     expect(within(menu).queryByText('系统管理')).toBeNull();
     expect(within(menu).queryByText(/派单/)).toBeNull();
     // An agent acts only where granted: the hotline is named, not offered for switching.

@@ -1,9 +1,10 @@
 import { useCallback, useSyncExternalStore } from 'react';
+import { SCREENS, type RoutePath } from './screens';
 
-// Hash routes (#/admin/units?tenant=320102): the API serves one index.html at `/` and has no
-// fallback for deep paths, so the route lives after the `#`.
-export type RoutePath = '/' | '/admin/tenants' | '/admin/units' | '/admin/users';
-export const ROUTES: readonly RoutePath[] = ['/', '/admin/tenants', '/admin/units', '/admin/users'];
+export type { RoutePath };
+// Hash routes (#/order?id=…): the API serves one index.html at `/` and has no fallback for deep
+// paths, so the route lives after the `#`.
+export const ROUTES: readonly RoutePath[] = SCREENS.map((s) => s.path);
 
 export interface Route {
   path: RoutePath;

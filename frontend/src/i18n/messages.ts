@@ -1,7 +1,14 @@
 // The console's words, Chinese first. English must cover every key (the type checks it).
 import type { Role, TenantKind, TenantStatus, UnitKind } from '../generated/graphql';
+import * as config from './config';
+import * as orders from './orders';
+import * as oversight from './oversight';
+import * as terms from './terms';
+import * as workspace from './workspace';
 
-export const zh = {
+// Each area of the console keeps its words in its own file (terms: the work-order vocabulary shared by
+// every screen); this file holds the shell's words and merges them all.
+const base = {
   'app.name': '连心 12345',
   'app.subtitle': '12345 政务服务便民热线平台',
   'app.language': '语言',
@@ -37,6 +44,12 @@ export const zh = {
   'layout.callback': '回访',
   'layout.policy': '政策专员工作台',
   'layout.dashboard': '数据看板',
+  'layout.orders': '工单查询',
+  'layout.order': '工单详情',
+  'layout.knowledge': '知识库',
+  'layout.calendars': '工作日历',
+  'layout.deadlines': '办理时限',
+  'layout.dispatchConfig': '派单配置',
   'layout.admin': '系统管理',
   'layout.tenants': '热线（租户）',
   'layout.units': '承办单位',
@@ -56,7 +69,7 @@ export const zh = {
   'home.noRoles': '无',
   'home.next': '可以做什么',
   'home.adminHint': '在"系统管理"中维护热线、承办单位、用户与角色。',
-  'home.workHint': '工单受理、派单、承办、督办、回访等工作台将随闭环工单功能上线。',
+  'home.workHint': '在左侧"业务"菜单中进入您的工作台：受理、派单、承办、督办、回访、工单查询与知识库。',
   'home.subtree': '下级热线',
   'home.subtreeChart': '各下级热线所辖热线数',
   'home.unitsChart': '承办单位构成',
@@ -203,10 +216,12 @@ export const zh = {
   'role.LEADER': '领导',
 } as const;
 
+export const zh = { ...base, ...terms.zh, ...workspace.zh, ...orders.zh, ...oversight.zh, ...config.zh } as const;
+
 export type MessageKey = keyof typeof zh;
 export type Messages = Record<MessageKey, string>;
 
-export const en: Messages = {
+const baseEn: Record<keyof typeof base, string> = {
   'app.name': 'Lianxin 12345',
   'app.subtitle': '12345 government service hotline platform',
   'app.language': 'Language',
@@ -242,6 +257,12 @@ export const en: Messages = {
   'layout.callback': 'Callbacks',
   'layout.policy': 'Policy desk',
   'layout.dashboard': 'Dashboard',
+  'layout.orders': 'Find orders',
+  'layout.order': 'Order detail',
+  'layout.knowledge': 'Knowledge base',
+  'layout.calendars': 'Working calendars',
+  'layout.deadlines': 'Time limits',
+  'layout.dispatchConfig': 'Dispatch configuration',
   'layout.admin': 'Administration',
   'layout.tenants': 'Hotlines (tenants)',
   'layout.units': 'Handling units',
@@ -261,7 +282,7 @@ export const en: Messages = {
   'home.noRoles': 'None',
   'home.next': 'What you can do',
   'home.adminHint': 'Maintain hotlines, handling units, users and roles under Administration.',
-  'home.workHint': 'Intake, dispatch, unit, supervision and callback workspaces arrive with the work-order loop.',
+  'home.workHint': 'Open your workspace from the Work menu on the left: intake, dispatch, units, supervision, callback, order search and the knowledge base.',
   'home.subtree': 'Hotlines below',
   'home.subtreeChart': 'Hotlines under each child hotline',
   'home.unitsChart': 'Handling units by kind',
@@ -406,6 +427,10 @@ export const en: Messages = {
   'role.POLICY_SPECIALIST': 'Policy specialist',
   'role.ANALYST': 'Analyst',
   'role.LEADER': 'Leader',
+};
+
+export const en: Messages = {
+  ...baseEn, ...terms.en, ...workspace.en, ...orders.en, ...oversight.en, ...config.en,
 };
 
 // Compile-time checks that every enum value of the API has a label.

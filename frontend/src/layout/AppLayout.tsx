@@ -1,34 +1,22 @@
 import { LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, Result, Skeleton, Space, Typography } from 'antd';
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useState } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { StatusTag } from '../components/StatusTag';
 import { useI18n } from '../i18n';
-import { HomePage } from '../pages/HomePage';
 import { ROUTES, useRoute, type RoutePath } from '../router';
-import { isAdmin, useSession, useViewer } from '../session';
-import { menuItems } from './menu';
+import { SCREENS } from '../screens';
+import { useSession, useViewer } from '../session';
+import { mayOpen, menuItems } from './menu';
 import { TenantSwitcher } from './TenantSwitcher';
-
-// Administration screens load on first use.
-const TenantsPage = lazy(() => import('../pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })));
-const UnitsPage = lazy(() => import('../pages/admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
-const UsersPage = lazy(() => import('../pages/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 function Screen({ path }: { path: RoutePath }) {
   const viewer = useViewer();
   const { t } = useI18n();
-  if (path !== '/' && !isAdmin(viewer)) return <Result status="403" title={t('common.notAllowed')} />;
-  switch (path) {
-    case '/':
-      return <HomePage />;
-    case '/admin/tenants':
-      return <TenantsPage />;
-    case '/admin/units':
-      return <UnitsPage />;
-    case '/admin/users':
-      return <UsersPage />;
-  }
+  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS[0];
+  if (!mayOpen(viewer, screen)) return <Result status="403" title={t('common.notAllowed')} />;
+  const Component = screen.component;
+  return <Component />;
 }
 
 export function AppLayout() {

@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function DeadlinePoliciesPage() {
+  return <ComingSoon title="layout.deadlines" />;
+}

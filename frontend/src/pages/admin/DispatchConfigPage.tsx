@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function DispatchConfigPage() {
+  return <ComingSoon title="layout.dispatchConfig" />;
+}

@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function CallbackPage() {
+  return <ComingSoon title="layout.callback" />;
+}

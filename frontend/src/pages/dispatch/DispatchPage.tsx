@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function DispatchPage() {
+  return <ComingSoon title="layout.dispatch" />;
+}

@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function KnowledgePage() {
+  return <ComingSoon title="layout.knowledge" />;
+}

@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function OrderDetailPage() {
+  return <ComingSoon title="layout.order" />;
+}

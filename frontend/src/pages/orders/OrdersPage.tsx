@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function OrdersPage() {
+  return <ComingSoon title="layout.orders" />;
+}

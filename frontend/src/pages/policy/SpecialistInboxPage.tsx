@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function SpecialistInboxPage() {
+  return <ComingSoon title="layout.policy" />;
+}

@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function SupervisionPage() {
+  return <ComingSoon title="layout.supervisor" />;
+}

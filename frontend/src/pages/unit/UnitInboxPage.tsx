@@ -1,0 +1,5 @@
+import { ComingSoon } from '../../components/ComingSoon';
+
+export function UnitInboxPage() {
+  return <ComingSoon title="layout.unitInbox" />;
+}
