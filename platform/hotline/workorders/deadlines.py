@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.kernel.calendar import Due, Duration, due_at
 from hotline.kernel.scope import TenantScope
-from hotline.workorders.models import Assignment, WorkOrder
+from hotline.workorders.models import Assignment, AssignmentState, WorkOrder
 from hotline.workorders.policy import Limits, limits_for
 
 
@@ -78,3 +78,14 @@ async def at_completion(session: AsyncSession, scope: TenantScope, order: WorkOr
 
 def _split(due: Due | None) -> tuple[dt.datetime | None, bool]:
     return (due.at, due.beyond_known_calendar) if due else (None, False)
+
+
+def running_clock(assignment: Assignment) -> dt.datetime | None:
+    """The clock an assignment runs against now: sign-for while pending, reply while in progress; none
+    while suspended or done. `repository.next_due_at` is the same rule in SQL (for sorting queues)."""
+    match assignment.state:
+        case AssignmentState.PENDING_SIGN:
+            return assignment.sign_for_due_at
+        case AssignmentState.IN_PROGRESS:
+            return assignment.reply_due_at
+    return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
+from enum import Enum
 
 import strawberry
 
@@ -96,6 +98,28 @@ class CallbackInput:
             satisfaction=m.Satisfaction(self.satisfaction) if self.satisfaction else None, comment=self.comment)
 
 
+@strawberry.enum(description="Orders by their running clock (sign-for or reply).")
+class DueFilter(Enum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"  # due within the next 24 hours
+
+
+@strawberry.enum
+class WorkOrderSortField(Enum):
+    CREATED_AT = "created_at"
+    NEXT_DUE = "next_due"  # the earliest running clock; orders without one last
+    RESPONSE_LEVEL = "response_level"  # level 1 (most urgent) first
+
+
+@strawberry.input
+class WorkOrderOrder:
+    field: WorkOrderSortField = WorkOrderSortField.CREATED_AT
+    descending: bool = False
+
+    def to_sort(self) -> queues.Sort:
+        return queues.Sort(field=self.field.value, descending=self.descending)
+
+
 @strawberry.input
 class WorkOrderFilter:
     request_type: RequestType | None = None  # type: ignore[valid-type]
@@ -103,12 +127,22 @@ class WorkOrderFilter:
     category_code: str | None = strawberry.field(default=None, description="This category or any below it.")
     state: WorkOrderState | None = None  # type: ignore[valid-type]
     supervised: bool | None = None
+    channel: Channel | None = None  # type: ignore[valid-type]
+    division_code: str | None = strawberry.field(default=None, description="This division or any below it.")
+    created_from: dt.date | None = strawberry.field(default=None, description="Local day, included.")
+    created_to: dt.date | None = strawberry.field(default=None, description="Local day, included.")
+    text: str | None = strawberry.field(
+        default=None, description="An order number, words of the title or content, or the caller's phone.")
+    due: DueFilter | None = None
 
     def to_filter(self) -> queues.Filter:
         return queues.Filter(
             request_type=m.RequestType(self.request_type) if self.request_type else None,
             response_level=self.response_level, category_code=self.category_code,
-            state=m.OrderState(self.state) if self.state else None, supervised=self.supervised)
+            state=m.OrderState(self.state) if self.state else None, supervised=self.supervised,
+            channel=m.Channel(self.channel) if self.channel else None, division_code=self.division_code,
+            created_from=self.created_from, created_to=self.created_to, text=self.text,
+            due=self.due.value if self.due else None)
 
 
 @strawberry.input

@@ -184,11 +184,26 @@ async def link_between(session: AsyncSession, scope: TenantScope, tenant_id: uui
 
 @dataclass(frozen=True)
 class QueueQuery:
-    """One page of a queue: orders matching `where` (and the filters), oldest first, after a cursor."""
+    """One page of a queue: orders matching `where`, in `sort` order, after a keyset cursor or an offset."""
 
     where: list[ColumnElement[bool]]
+    sort: QueueSort
     after: uuid.UUID | None
+    offset: int
     limit: int
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    """created_at (the time-ordered id: keyset paging), next_due (open clocks first) or response_level."""
+
+    field: str = "created_at"
+    descending: bool = False
+    next_due: ColumnElement[Any] | None = None  # the expression, for the next_due field
+
+    @property
+    def keyset(self) -> bool:
+        return self.field == "created_at"
 
 
 def assigned_where(scope: TenantScope, tenant_id: uuid.UUID, states: Sequence[str],
@@ -201,6 +216,32 @@ def assigned_where(scope: TenantScope, tenant_id: uuid.UUID, states: Sequence[st
     return exists(select(literal(1)).where(condition))
 
 
+def next_due_at(scope: TenantScope, tenant_id: uuid.UUID, unit_ids: Sequence[uuid.UUID] | None
+                ) -> ColumnElement[Any]:
+    """The earliest running clock of an order: sign-for while pending, reply while in progress (a
+    suspended assignment's clock is paused). Limited to `unit_ids` when a unit looks at its inbox."""
+    A = AssignmentState
+    clock = case((Assignment.state == A.PENDING_SIGN, Assignment.sign_for_due_at),
+                 (Assignment.state == A.IN_PROGRESS, Assignment.reply_due_at), else_=None)
+    condition = and_(scope.acting(Assignment), Assignment.tenant_id == tenant_id,
+                     Assignment.order_id == WorkOrder.id, Assignment.state.in_([A.PENDING_SIGN, A.IN_PROGRESS]))
+    if unit_ids is not None:
+        condition = and_(condition, Assignment.unit_id.in_(unit_ids))
+    return select(func.min(clock)).where(condition).scalar_subquery()
+
+
+def _ordering(sort: QueueSort) -> list[ColumnElement[Any]]:
+    by_id = WorkOrder.id.desc() if sort.descending else WorkOrder.id.asc()
+    match sort.field:
+        case "next_due" if sort.next_due is not None:
+            due = sort.next_due.desc() if sort.descending else sort.next_due.asc()
+            return [due.nulls_last(), by_id]
+        case "response_level":
+            level = WorkOrder.response_level.desc() if sort.descending else WorkOrder.response_level.asc()
+            return [level, by_id]
+    return [by_id]
+
+
 async def queue_page(
     session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, page: QueueQuery
 ) -> tuple[int, Sequence[WorkOrder]]:
@@ -208,8 +249,9 @@ async def queue_page(
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
     query = base
     if page.after is not None:
-        query = query.where(WorkOrder.id > page.after)
-    rows = (await session.scalars(query.order_by(WorkOrder.id).limit(page.limit + 1))).all()
+        query = query.where(WorkOrder.id < page.after if page.sort.descending else WorkOrder.id > page.after)
+    query = query.order_by(*_ordering(page.sort)).offset(page.offset or None).limit(page.limit + 1)
+    rows = (await session.scalars(query)).all()
     return int(total), rows
 
 
@@ -220,6 +262,14 @@ class Filter:
     category_code: str | None = None  # the code or any category below it
     state: str | None = None
     supervised: bool | None = None
+    channel: str | None = None
+    division_code: str | None = None  # the division or any below it
+    created_from: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    text: str | None = None  # the order number, or words of the title or content
+    phone_hash: str | None = None  # the caller's phone, looked up by its keyed hash
+    due_after: dt.datetime | None = None  # a running clock due in [due_after, due_before)
+    due_before: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -265,7 +315,7 @@ def queue_conditions(scope: TenantScope, tenant_id: uuid.UUID, queue: Queue, vie
             return []
 
 
-def filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
+def filter_conditions(f: Filter, next_due: ColumnElement[Any]) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.request_type is not None:
         where.append(WorkOrder.request_type == f.request_type)
@@ -277,7 +327,31 @@ def filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
         where.append(WorkOrder.state == f.state)
     if f.supervised is not None:
         where.append(WorkOrder.supervised.is_(f.supervised))
+    if f.channel is not None:
+        where.append(WorkOrder.channel == f.channel)
+    if f.division_code:
+        where.append(WorkOrder.division_code.startswith(f.division_code, autoescape=True))
+    if f.created_from is not None:
+        where.append(WorkOrder.created_at >= f.created_from)
+    if f.created_before is not None:
+        where.append(WorkOrder.created_at < f.created_before)
+    if f.text or f.phone_hash:
+        where.append(_text_condition(f.text, f.phone_hash))
+    if f.due_after is not None:
+        where.append(next_due >= f.due_after)
+    if f.due_before is not None:
+        where.append(next_due < f.due_before)
     return where
+
+
+def _text_condition(text_: str | None, phone_hash: str | None) -> ColumnElement[bool]:
+    matches: list[ColumnElement[bool]] = []
+    if text_:
+        matches += [WorkOrder.number == text_, WorkOrder.title.contains(text_, autoescape=True),
+                    WorkOrder.content.contains(text_, autoescape=True)]
+    if phone_hash:
+        matches.append(WorkOrder.caller_phone_hash == phone_hash)
+    return or_(*matches)
 
 
 # --- duplicates ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from hotline.workorders.inputs import (
     DispatchInput,
     DuplicateProbeInput,
     WorkOrderFilter,
+    WorkOrderOrder,
     WorkOrderQueue,
     WorkOrderRulesInput,
     plan_of,
@@ -93,18 +94,21 @@ class WorkOrderQuery:
 
         return await _read(info, find)
 
-    @strawberry.field(description="A work queue of your role, oldest first (Relay cursor pagination).")
+    @strawberry.field(description="A work queue of your role, filtered and sorted (oldest first by default). "
+                                  "Relay cursor pagination; `offset` jumps to a page (not with `after`).")
     async def work_order_queue(self, info: Info, queue: WorkOrderQueue, first: int = 20,  # type: ignore[valid-type]
-                               after: str | None = None, filter: WorkOrderFilter | None = None
+                               after: str | None = None, filter: WorkOrderFilter | None = None,
+                               order_by: WorkOrderOrder | None = None, offset: int | None = None
                                ) -> WorkOrderConnectionResult:
         s = info.context.session
 
         async def load(acting: Acting) -> WorkOrderConnection:
             f = filter.to_filter() if filter else queues.Filter()
-            page = await queues.page(s, acting, m.Queue(queue), first, after, f)
+            sort = order_by.to_sort() if order_by else queues.Sort()
+            page = await queues.page(s, acting, m.Queue(queue), first, after, f, sort, offset)
             who = await access.viewer(s, acting)
-            edges = [WorkOrderEdge(cursor=queues.cursor_of(o.id), node=WorkOrder.of(o, anonymised=who.anonymised(o)))
-                     for o in page.orders]
+            edges = [WorkOrderEdge(cursor=page.cursor(i), node=WorkOrder.of(o, anonymised=who.anonymised(o)))
+                     for i, o in enumerate(page.orders)]
             return WorkOrderConnection(edges=edges, total_count=page.total, page_info=PageInfo(
                 has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
 

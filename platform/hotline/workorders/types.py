@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from hotline.api.context import Info
 from hotline.kernel.models import utcnow
 from hotline.tenancy.types import Unit
-from hotline.workorders import models
+from hotline.workorders import deadlines, models
 from hotline.workorders.handling_types import HandlingRecord, HandlingRequest
 
 if TYPE_CHECKING:
@@ -264,6 +264,13 @@ class WorkOrder:
     async def category(self, info: Info) -> Category | None:
         found = await info.context.loaders.workorders.category.load(self.category_code)
         return Category.of(found) if found else None
+
+    @strawberry.field(description="The earliest running clock of its assignments (sign-for or reply); null when "
+                              "none runs (waiting for dispatch, suspended, replied, closed).")
+    async def next_due_at(self, info: Info) -> dt.datetime | None:
+        found = await info.context.loaders.workorders.assignments.load((self.tenant_id, self.id))
+        clocks = [c for c in map(deadlines.running_clock, found) if c is not None]
+        return min(clocks, default=None)
 
     @strawberry.field(description="One per unit, in dispatch order.")
     async def assignments(self, info: Info) -> list[Assignment]:
