@@ -11,7 +11,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         defaultScalarType: 'unknown',
-        scalars: { UUID: 'string', DateTime: 'string' },
+        scalars: { UUID: 'string', DateTime: 'string', Date: 'string' },
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
         skipTypename: false,
         nonOptionalTypename: false,
