@@ -89,6 +89,15 @@ async def user_by_login(session: AsyncSession, scope: TenantScope, login: str) -
     return (await session.scalars(query)).one_or_none()
 
 
+async def revoke_sessions_of(session: AsyncSession, scope: TenantScope, user: User, now: dt.datetime) -> int:
+    """End every open session and token of a user (deactivated, password reset)."""
+    result = await session.execute(
+        update(AuthSession).where(scope.visible(AuthSession), AuthSession.tenant_id == user.tenant_id,
+                                  AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def grants_in(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> Sequence[RoleGrant]:
     query = (select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.tenant_id == tenant_id)
              .order_by(RoleGrant.created_at))

@@ -165,6 +165,15 @@ class CreateUserInput:
     tenant_code: str | None = None
 
 
+@strawberry.input(description="Fields left null stay as they are.")
+class UpdateUserInput:
+    login: str
+    display_name: str | None = None
+    active: bool | None = strawberry.field(default=None, description="false ends the account's sessions at once.")
+    unlock: bool = strawberry.field(default=False, description="Lift a lockout after repeated wrong passwords.")
+    new_password: str | None = strawberry.field(default=None, description="A reset; ends the account's sessions.")
+
+
 @strawberry.input
 class GrantRoleInput:
     login: str
@@ -258,6 +267,13 @@ class TenancyMutation:
                                password=input.password)
         s = info.context.session
         return await attempt(info.context, lambda a: _user(service.create_user(s, a, input.tenant_code, data)))
+
+    @strawberry.mutation(description="An administrator renames, deactivates, unlocks or resets an account.")
+    async def update_user(self, info: Info, input: UpdateUserInput) -> UserResult:
+        change = service.UserChange(login=input.login.strip().lower(), display_name=input.display_name,
+                                    active=input.active, unlock=input.unlock, new_password=input.new_password)
+        s = info.context.session
+        return await attempt(info.context, lambda a: _user(service.update_user(s, a, change)))
 
     @strawberry.mutation
     async def grant_role(self, info: Info, input: GrantRoleInput) -> RoleGrantResult:

@@ -277,6 +277,53 @@ async def create_user(session: AsyncSession, acting: Acting, tenant_code: str | 
     return user
 
 
+@dataclass(frozen=True)
+class UserChange:
+    """What an administrator changes on an account; None leaves a field as it is."""
+
+    login: str
+    display_name: str | None = None
+    active: bool | None = None
+    unlock: bool = False  # lift a lockout after repeated wrong passwords
+    new_password: str | None = None  # a reset: the person gets it through a safe channel
+
+
+async def update_user(session: AsyncSession, acting: Acting, change: UserChange) -> User:
+    """Rename, deactivate or reactivate, unlock, or reset the password of an account of the scope.
+
+    Deactivating and resetting end the account's open sessions at once."""
+    user = await repo.user_by_login(session, acting.scope, change.login)
+    if user is None:
+        raise not_found(("login",), "user")
+    home = (await repo.tenants_by_ids(session, acting.scope, [user.tenant_id]))[0]
+    acting.require(home.tenant_id, home.ancestors, ADMINS)
+    v = Validator()
+    if change.display_name is not None:
+        v.check(bool(change.display_name.strip()), ("displayName",), "name is required", "required")
+    if change.new_password is not None:
+        v.check(len(change.new_password) >= MIN_PASSWORD, ("newPassword",),
+                f"password needs at least {MIN_PASSWORD} characters", "too_short")
+    v.check(not (change.active is False and user.id == acting.subject.user_id), ("active",),
+            "you cannot deactivate your own account", "invalid_target")
+    v.raise_if_any()
+    before = {"display_name": user.display_name, "active": user.active, "locked": user.locked_until is not None}
+    if change.display_name is not None:
+        user.display_name = change.display_name.strip()
+    if change.active is not None:
+        user.active = change.active
+    if change.unlock:
+        user.locked_until, user.failed_logins = None, 0
+    if change.new_password is not None:
+        user.password_hash = hash_password(change.new_password)
+    if change.active is False or change.new_password is not None:
+        await repo.revoke_sessions_of(session, acting.scope, user, utcnow())
+    CALLERS.clear()
+    audit.record(session, user.tenant_id, acting.actor, "user.updated", ("user", user.id), before=before,
+                 after={"display_name": user.display_name, "active": user.active, "unlocked": change.unlock,
+                        "password_reset": change.new_password is not None})
+    return user
+
+
 async def grant_role(
     session: AsyncSession, acting: Acting, tenant_code: str | None, login: str, role: Role, unit_code: str | None
 ) -> RoleGrant:
