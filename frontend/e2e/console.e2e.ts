@@ -317,6 +317,23 @@ describe('city admin (nj.admin)', () => {
     await page.getByRole('button', { name: '确定' }).click();
     await page.getByText('已撤销').waitFor();
     await row.getByText('未授予角色').waitFor();
+
+    // A reset refuses a short password next to the field; a deactivated account shows as such.
+    await row.getByRole('button', { name: '账号：测试承办人' }).click();
+    await page.getByRole('menuitem', { name: '重置密码' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel('新密码').fill('short');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await dialog.locator('#resetPassword_newPassword_help').getByText('太短。').waitFor();
+    await dialog.getByLabel('新密码').fill('another-long-password');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.getByText('密码已重置，原有登录已失效').waitFor();
+    await row.getByRole('button', { name: '账号：测试承办人' }).click();
+    await page.getByRole('menuitem', { name: '停用账号' }).click();
+    await page.getByRole('button', { name: '停用账号' }).click();
+    await page.getByText('账号已停用').waitFor();
+    await row.getByText('停用', { exact: true }).waitFor();
+    await screenshot(page, '18b-user-deactivated');
   });
 
   afterEach(shootOnFailure(() => page));

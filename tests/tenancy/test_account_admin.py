@@ -76,3 +76,39 @@ async def test_another_hotlines_administrator_finds_no_such_account(api: Api) ->
     assert [e["code"] for e in nanjing["errors"]] == ["not_found"]
     agent = await update(api, as_user="nj.agent", login="nj.dispatcher", displayName="改名")
     assert [e["code"] for e in agent["errors"]] == ["forbidden"]
+
+
+PAGE = """query($t: String, $s: String, $state: AccountState, $first: Int!, $offset: Int!) {
+  userPage(tenantCode: $t, search: $s, state: $state, first: $first, offset: $offset) { __typename
+    ... on UserPage { totalCount users { login locked active } grants { role userId } }
+    ... on ValidationErrors { errors { path code } } } }"""
+
+
+async def test_accounts_page_search_and_filter_on_the_server(api: Api) -> None:
+    logins = sorted([await new_user(api) for _ in range(3)])
+    stem = logins[0][:2]  # "u." — every account new_user makes
+    first = (await api.gql(PAGE, {"s": stem, "first": 2, "offset": 0}, as_user="nj.admin"))["userPage"]
+    second = (await api.gql(PAGE, {"s": stem, "first": 2, "offset": 2}, as_user="nj.admin"))["userPage"]
+    assert first["totalCount"] == second["totalCount"] >= 3
+    seen = [u["login"] for u in first["users"] + second["users"]]
+    assert seen == sorted(seen) and len(seen) == len(set(seen))
+    one = (await api.gql(PAGE, {"s": logins[1], "first": 10, "offset": 0}, as_user="nj.admin"))["userPage"]
+    assert [u["login"] for u in one["users"]] == [logins[1]]
+    assert [g["role"] for g in one["grants"]] == ["AGENT"]  # the role new_user grants, in 南京
+    await update(api, login=logins[2], active=False)
+    inactive = (await api.gql(PAGE, {"s": logins[2], "state": "INACTIVE", "first": 10, "offset": 0},
+                              as_user="nj.admin"))["userPage"]
+    assert [u["login"] for u in inactive["users"]] == [logins[2]]
+    active = (await api.gql(PAGE, {"s": logins[2], "state": "ACTIVE", "first": 10, "offset": 0},
+                            as_user="nj.admin"))["userPage"]
+    assert active["users"] == []
+
+
+async def test_a_bad_page_is_refused_and_another_hotlines_accounts_are_not_found(api: Api) -> None:
+    bad = (await api.gql(PAGE, {"first": 0, "offset": -1}, as_user="nj.admin"))["userPage"]
+    assert {(tuple(e["path"]), e["code"]) for e in bad["errors"]} == {
+        (("first",), "out_of_range"), (("offset",), "out_of_range")}
+    other = (await api.gql(PAGE, {"t": "320100", "first": 10, "offset": 0}, as_user="sz.admin"))["userPage"]
+    assert [e["code"] for e in other["errors"]] == ["not_found"]
+    own = (await api.gql(PAGE, {"s": "nj.", "first": 10, "offset": 0}, as_user="sz.admin"))["userPage"]
+    assert own["users"] == []  # 苏州's own accounts hold no 南京 login

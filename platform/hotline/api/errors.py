@@ -30,6 +30,14 @@ class ValidationErrors:
         return cls(errors=[FieldError(path=list(e.path), message=e.message, code=e.code) for e in error.errors])
 
 
+async def read(ctx: Context, fn: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
+    """A query with expected failures (bad arguments, not found) as data; no savepoint: it changes nothing."""
+    try:
+        return await fn(ctx.require_acting())
+    except DomainError as error:
+        return ValidationErrors.of(error)
+
+
 async def attempt(ctx: Context, change: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
     """Run one service call in a savepoint: on an expected failure nothing of it remains."""
     try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.kernel.scope import TenantScope
@@ -84,6 +85,36 @@ async def users_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UU
     return (await session.scalars(query)).all()
 
 
+@dataclass(frozen=True)
+class UserQuery:
+    """One page of a tenant's accounts: words of the login or name, a state, an offset."""
+
+    tenant_id: uuid.UUID
+    search: str | None
+    state: str | None  # active | locked | inactive
+    now: dt.datetime
+    offset: int
+    limit: int
+
+
+async def user_page(session: AsyncSession, scope: TenantScope, q: UserQuery) -> tuple[int, Sequence[User]]:
+    where = [scope.visible(User), User.tenant_id == q.tenant_id]
+    if q.search:
+        where.append(or_(User.login.contains(q.search, autoescape=True),
+                         User.display_name.contains(q.search, autoescape=True)))
+    locked = and_(User.locked_until.is_not(None), User.locked_until > q.now)
+    match q.state:
+        case "inactive":
+            where.append(User.active.is_(False))
+        case "locked":
+            where += [User.active.is_(True), locked]
+        case "active":
+            where += [User.active.is_(True), not_(locked)]
+    total = (await session.execute(select(func.count()).select_from(User).where(*where))).scalar_one()
+    rows = (await session.scalars(select(User).where(*where).order_by(User.login).offset(q.offset).limit(q.limit)))
+    return int(total), rows.all()
+
+
 async def user_by_login(session: AsyncSession, scope: TenantScope, login: str) -> User | None:
     query = select(User).where(scope.visible(User), User.login == login)
     return (await session.scalars(query)).one_or_none()
@@ -105,9 +136,19 @@ async def grants_in(session: AsyncSession, scope: TenantScope, tenant_id: uuid.U
 
 
 async def grants_of_users(
-    session: AsyncSession, scope: TenantScope, user_ids: Sequence[uuid.UUID]
+    session: AsyncSession, scope: TenantScope, user_ids: Sequence[uuid.UUID], tenant_id: uuid.UUID | None = None
 ) -> Sequence[RoleGrant]:
+    """The grants these users hold (in one tenant, when given)."""
     query = select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.user_id.in_(user_ids))
+    if tenant_id is not None:
+        query = query.where(RoleGrant.tenant_id == tenant_id)
+    return (await session.scalars(query.order_by(RoleGrant.created_at))).all()
+
+
+async def foreign_grants_in(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> Sequence[RoleGrant]:
+    """Grants in a tenant held by accounts whose home is another tenant (a province admin acting here)."""
+    query = (select(RoleGrant).where(scope.visible(RoleGrant), RoleGrant.tenant_id == tenant_id,
+                                     RoleGrant.user_tenant_id != tenant_id).order_by(RoleGrant.created_at))
     return (await session.scalars(query)).all()
 
 

@@ -9,13 +9,15 @@ from typing import Annotated
 import strawberry
 
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.api.permissions import SignedIn
+from hotline.kernel.acting import Acting
 from hotline.kernel.context import Role as RoleValue
 from hotline.kernel.errors import DomainError
 from hotline.tenancy import models, service, signin
 from hotline.tenancy import repository as repo
 from hotline.tenancy.types import (
+    AccountState,
     Alliance,
     ApiToken,
     Done,
@@ -29,6 +31,7 @@ from hotline.tenancy.types import (
     Unit,
     UnitKind,
     User,
+    UserPage,
 )
 
 SESSION_COOKIE = "hotline_session"
@@ -36,6 +39,7 @@ SESSION_COOKIE = "hotline_session"
 TenantResult = Annotated[Tenant | ValidationErrors, strawberry.union("TenantResult")]
 UnitResult = Annotated[Unit | ValidationErrors, strawberry.union("UnitResult")]
 UserResult = Annotated[User | ValidationErrors, strawberry.union("UserResult")]
+UserPageResult = Annotated[UserPage | ValidationErrors, strawberry.union("UserPageResult")]
 RoleGrantResult = Annotated[RoleGrant | ValidationErrors, strawberry.union("RoleGrantResult")]
 LoginResult = Annotated[LoginSuccess | ValidationErrors, strawberry.union("LoginResult")]
 ApiTokenResult = Annotated[ApiToken | ValidationErrors, strawberry.union("ApiTokenResult")]
@@ -104,13 +108,30 @@ class TenancyQuery:
             return []
         return [User.of(u) for u in await repo.users_of(ctx.session, ctx.acting.scope, tenant.tenant_id)]
 
-    @strawberry.field(permission_classes=[SignedIn])
-    async def role_grants(self, info: Info, tenant_code: str | None = None) -> list[RoleGrant]:
+    @strawberry.field(description="A page of a tenant's accounts (default: the acting one) by login; `search` "
+                                  "matches words of the login or name.")
+    async def user_page(self, info: Info, tenant_code: str | None = None, search: str | None = None,
+                        state: AccountState | None = None, first: int = 20, offset: int = 0) -> UserPageResult:
+        s = info.context.session
+
+        async def load(acting: Acting) -> UserPage:
+            total, users, grants = await service.user_page(s, acting, tenant_code, search,
+                                                           state.value if state else None, first, offset)
+            return UserPage(total_count=total, users=[User.of(u) for u in users],
+                            grants=[RoleGrant.of(g) for g in grants])
+
+        return await read(info.context, load)
+
+    @strawberry.field(permission_classes=[SignedIn], description="Role grants held in a tenant; `foreignOnly`: "
+                      "only those of accounts whose home is another tenant.")
+    async def role_grants(self, info: Info, tenant_code: str | None = None,
+                          foreign_only: bool = False) -> list[RoleGrant]:
         ctx = info.context
         tenant = await _tenant_or_none(info, tenant_code)
         if tenant is None or ctx.acting is None:
             return []
-        return [RoleGrant.of(g) for g in await repo.grants_in(ctx.session, ctx.acting.scope, tenant.tenant_id)]
+        fetch = repo.foreign_grants_in if foreign_only else repo.grants_in
+        return [RoleGrant.of(g) for g in await fetch(ctx.session, ctx.acting.scope, tenant.tenant_id)]
 
     @strawberry.field(description="Divisions directly below a code (provinces when no code is given).")
     async def regions(self, info: Info, parent_code: str | None = None) -> list[Region]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -275,6 +276,26 @@ async def create_user(session: AsyncSession, acting: Acting, tenant_code: str | 
     audit.record(session, tenant.tenant_id, acting.actor, "user.created", ("user", user.id),
                  after={"login": user.login, "display_name": user.display_name})
     return user
+
+
+MAX_USER_PAGE = 100
+ACCOUNT_STATES = ("active", "locked", "inactive")
+
+
+async def user_page(session: AsyncSession, acting: Acting, tenant_code: str | None, search: str | None,
+                    state: str | None, first: int, offset: int) -> tuple[int, Sequence[User], Sequence[RoleGrant]]:
+    """One page of a tenant's accounts (by login), with the roles they hold in that tenant."""
+    v = Validator()
+    v.check(1 <= first <= MAX_USER_PAGE, ("first",), f"a page holds 1 to {MAX_USER_PAGE} accounts", "out_of_range")
+    v.check(offset >= 0, ("offset",), "the offset cannot be negative", "out_of_range")
+    v.check(state is None or state in ACCOUNT_STATES, ("state",), "active, locked or inactive", "invalid")
+    v.raise_if_any()
+    tenant = await tenant_in_scope(session, acting.scope, tenant_code)
+    query = repo.UserQuery(tenant_id=tenant.tenant_id, search=(search or "").strip().lower() or None, state=state,
+                           now=utcnow(), offset=offset, limit=first)
+    total, users = await repo.user_page(session, acting.scope, query)
+    grants = await repo.grants_of_users(session, acting.scope, [u.id for u in users], tenant.tenant_id)
+    return total, users, grants
 
 
 @dataclass(frozen=True)

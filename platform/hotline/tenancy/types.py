@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import Enum
 
 import strawberry
 
@@ -92,6 +93,20 @@ class RoleGrant:
     @classmethod
     def of(cls, g: models.RoleGrant) -> RoleGrant:
         return cls(id=g.id, tenant_id=g.tenant_id, user_id=g.user_id, role=RoleValue(g.role), unit_id=g.unit_id)
+
+
+@strawberry.type(description="One page of a tenant's accounts, with the roles they hold in that tenant.")
+class UserPage:
+    total_count: int
+    users: list[User]
+    grants: list[RoleGrant]
+
+
+@strawberry.enum
+class AccountState(Enum):
+    ACTIVE = "active"
+    LOCKED = "locked"
+    INACTIVE = "inactive"
 
 
 @strawberry.type(description="A division (province, city, county or street) by its statistical code.")

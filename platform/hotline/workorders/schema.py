@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.kernel.acting import Acting
 from hotline.kernel.errors import DomainError
 from hotline.workorders import access, callback, duplicates, handling, intake, queues, rules
@@ -62,14 +62,6 @@ async def _view(info: Info, order: m.WorkOrder) -> WorkOrder:
     return WorkOrder.of(order, anonymised=who.anonymised(order))
 
 
-async def _read(info: Info, fn: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
-    """A query with expected failures as data (no savepoint: it changes nothing)."""
-    try:
-        return await fn(info.context.require_acting())
-    except DomainError as error:
-        return ValidationErrors.of(error)
-
-
 def _rules(r: rules.Rules) -> WorkOrderRules:
     return WorkOrderRules(return_supervision_threshold=r.return_supervision_threshold,
                           reopen_on_dissatisfied=r.reopen_on_dissatisfied,
@@ -92,7 +84,7 @@ class WorkOrderQuery:
                 raise DomainError.one(("id",) if id else ("number",), "work order not found", "not_found")
             return WorkOrder.of(order, anonymised=who.anonymised(order))
 
-        return await _read(info, find)
+        return await read(info.context, find)
 
     @strawberry.field(description="A work queue of your role, filtered and sorted (oldest first by default). "
                                   "Relay cursor pagination; `offset` jumps to a page (not with `after`).")
@@ -112,7 +104,7 @@ class WorkOrderQuery:
             return WorkOrderConnection(edges=edges, total_count=page.total, page_info=PageInfo(
                 has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
 
-        return await _read(info, load)
+        return await read(info.context, load)
 
     @strawberry.field(description="The caller's past and open orders in this tenant (repeat callers).")
     async def caller_history(self, info: Info, phone: str) -> CallerHistoryResult:
@@ -123,7 +115,7 @@ class WorkOrderQuery:
             return CallerHistory(repeat_caller=found.repeat_caller, total=found.total, open=found.open,
                                  orders=[WorkOrder.of(o, anonymised=False) for o in found.orders])
 
-        return await _read(info, load)
+        return await read(info.context, load)
 
     @strawberry.field(description="Possible duplicates of an order being recorded (or of an existing one).")
     async def duplicate_suggestions(self, info: Info, input: DuplicateProbeInput) -> DuplicateSuggestionsResult:
@@ -135,7 +127,7 @@ class WorkOrderQuery:
                 order=WorkOrder.of(x.order, anonymised=False), same_caller=x.same_caller,
                 same_place_and_category=x.same_place, text_similarity=x.similarity) for x in found])
 
-        return await _read(info, load)
+        return await read(info.context, load)
 
     @strawberry.field(description="The national taxonomy: categories directly below a code (the top without one).")
     async def categories(self, info: Info, parent_code: str | None = None) -> list[Category]:
@@ -148,7 +140,7 @@ class WorkOrderQuery:
         async def load(acting: Acting) -> WorkOrderRules:
             return _rules(await rules.effective(s, acting.scope, acting.tenant_id))
 
-        return await _read(info, load)
+        return await read(info.context, load)
 
 
 def _order(info: Info, change: Callable[[Acting], Awaitable[m.WorkOrder]]) -> Awaitable[WorkOrder | ValidationErrors]:

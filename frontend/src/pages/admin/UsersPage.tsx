@@ -16,6 +16,7 @@ import { useI18n } from '../../i18n';
 import { treeOptions } from '../../lib/options';
 import { buildTree } from '../../lib/tree';
 import { useRoute } from '../../router';
+import { AccountActions } from './AccountActions';
 import { hasRole, useViewer } from '../../session';
 
 type User = TenantUsersQuery['users'][number];
@@ -247,19 +248,22 @@ export function UsersPage() {
         ),
     },
     {
-      title: t('common.actions'), key: 'actions', width: 140,
+      title: t('common.actions'), key: 'actions', width: 220,
       render: (_, r) => (
-        <Button
-          size="small"
-          icon={<PlusOutlined aria-hidden />}
-          aria-label={`${t('users.grant')}：${r.displayName}`}
-          onClick={() => {
-            setGrantee(r);
-            setModal('grant');
-          }}
-        >
-          {t('users.grant')}
-        </Button>
+        <Space size={4}>
+          <Button
+            size="small"
+            icon={<PlusOutlined aria-hidden />}
+            aria-label={`${t('users.grant')}：${r.displayName}`}
+            onClick={() => {
+              setGrantee(r);
+              setModal('grant');
+            }}
+          >
+            {t('users.grant')}
+          </Button>
+          <AccountActions account={r} onChanged={reload} />
+        </Space>
       ),
     },
   ];
