@@ -19,8 +19,10 @@ import { useRoute } from '../../router';
 import { AccountActions } from './AccountActions';
 import { hasRole, useViewer } from '../../session';
 
-type User = TenantUsersQuery['users'][number];
+type UserPage = Extract<TenantUsersQuery['userPage'], { __typename: 'UserPage' }>;
+type User = UserPage['users'][number];
 type Grant = TenantUsersQuery['roleGrants'][number];
+type AccountState = 'ACTIVE' | 'LOCKED' | 'INACTIVE';
 type UnitRow = NonNullable<TenantUsersQuery['tenant']>['units'][number];
 
 export const ROLES: Role[] = [
@@ -32,14 +34,12 @@ interface Row extends User {
   grants: Grant[];
 }
 
-/** Users with the grants they hold in the tenant; grants of accounts from elsewhere come back apart. */
-export function joinGrants(users: readonly User[], grants: readonly Grant[]): { rows: Row[]; others: Grant[] } {
-  const ids = new Set(users.map((u) => u.id));
-  return {
-    rows: users.map((u) => ({ ...u, grants: grants.filter((g) => g.userId === u.id) })),
-    others: grants.filter((g) => !ids.has(g.userId)),
-  };
+/** Users with the grants they hold in the tenant. */
+export function joinGrants(users: readonly User[], grants: readonly Grant[]): Row[] {
+  return users.map((u) => ({ ...u, grants: grants.filter((g) => g.userId === u.id) }));
 }
+
+const PAGE_SIZE = 20;
 
 interface CreateValues {
   login: string;
@@ -191,17 +191,23 @@ export function UsersPage() {
   const { message } = App.useApp();
   const [route, navigate] = useRoute();
   const tenantCode = route.params.get('tenant') ?? viewer.actingTenant?.code ?? '';
-  const [{ data, fetching }, refetch] = useQuery({ query: TenantUsersDocument, variables: { tenantCode }, pause: !tenantCode });
-  const [, revoke] = useMutation(RevokeRoleDocument);
   const [search, setSearch] = useState('');
+  const [state, setState] = useState<AccountState | null>(null);
+  const [current, setCurrent] = useState(1);
+  const [{ data, fetching }, refetch] = useQuery({
+    query: TenantUsersDocument,
+    variables: { tenantCode, search: search || null, state, first: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE },
+    pause: !tenantCode,
+  });
+  const [, revoke] = useMutation(RevokeRoleDocument);
   const [modal, setModal] = useState<'create' | 'grant' | null>(null);
   const [grantee, setGrantee] = useState<User | null>(null);
 
   const units = useMemo(() => data?.tenant?.units ?? [], [data]);
   const unitName = useMemo(() => new Map(units.map((u) => [u.id, u.name])), [units]);
-  const { rows, others } = useMemo(() => joinGrants(data?.users ?? [], data?.roleGrants ?? []), [data]);
-  const query = search.trim().toLowerCase();
-  const shown = query ? rows.filter((r) => r.login.includes(query) || r.displayName.toLowerCase().includes(query)) : rows;
+  const page = data?.userPage.__typename === 'UserPage' ? data.userPage : null;
+  const rows = useMemo(() => (page ? joinGrants(page.users, page.grants) : []), [page]);
+  const others = data?.roleGrants ?? [];
   const reload = (): void => {
     refetch({ requestPolicy: 'network-only' });
   };
@@ -217,22 +223,10 @@ export function UsersPage() {
   };
 
   const columns: ColumnsType<Row> = [
-    {
-      title: t('users.login'), dataIndex: 'login', key: 'login', width: 180,
-      sorter: (a, b) => a.login.localeCompare(b.login), defaultSortOrder: 'ascend',
-    },
-    {
-      title: t('users.displayName'), dataIndex: 'displayName', key: 'displayName', width: 200,
-      sorter: (a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'),
-    },
+    { title: t('users.login'), dataIndex: 'login', key: 'login', width: 180 },
+    { title: t('users.displayName'), dataIndex: 'displayName', key: 'displayName', width: 200 },
     {
       title: t('users.state'), key: 'state', width: 110,
-      filters: [
-        { text: t('users.active'), value: 'active' },
-        { text: t('users.locked'), value: 'locked' },
-        { text: t('users.inactive'), value: 'inactive' },
-      ],
-      onFilter: (value, r) => (value === 'locked' ? r.locked : value === 'inactive' ? !r.active : r.active && !r.locked),
       render: (_, r) =>
         !r.active ? <StatusTag tone="off">{t('users.inactive')}</StatusTag> : r.locked ? <StatusTag tone="bad">{t('users.locked')}</StatusTag> : <StatusTag tone="ok">{t('users.active')}</StatusTag>,
     },
@@ -289,12 +283,29 @@ export function UsersPage() {
         title={data?.tenant ? `${t('users.title')} · ${tenantCode}` : t('users.title')}
         extra={
           <Space>
+            <Select<AccountState>
+              aria-label={t('users.state')}
+              placeholder={t('users.state')}
+              allowClear
+              style={{ width: 110 }}
+              value={state ?? undefined}
+              onChange={(v: AccountState | undefined) => {
+                setState(v ?? null);
+                setCurrent(1);
+              }}
+              options={[
+                { value: 'ACTIVE', label: t('users.active') },
+                { value: 'LOCKED', label: t('users.locked') },
+                { value: 'INACTIVE', label: t('users.inactive') },
+              ]}
+            />
             <Input.Search
               aria-label={t('users.search')}
               placeholder={t('users.search')}
               allowClear
-              onChange={(e) => {
-                setSearch(e.target.value);
+              onSearch={(text) => {
+                setSearch(text.trim());
+                setCurrent(1);
               }}
               style={{ width: 220 }}
             />
@@ -315,9 +326,12 @@ export function UsersPage() {
         <Table<Row>
           rowKey="id"
           columns={columns}
-          dataSource={shown}
+          dataSource={rows}
           loading={fetching}
-          pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
+          pagination={{
+            current, pageSize: PAGE_SIZE, total: page?.totalCount ?? 0, hideOnSinglePage: true, showSizeChanger: false,
+            onChange: setCurrent,
+          }}
           locale={{ emptyText: <Empty description={data && !data.tenant ? t('error.not_found') : t('common.empty')} /> }}
           size="middle"
         />
