@@ -82,6 +82,26 @@ describe('signing in', () => {
   });
 });
 
+describe('the overview', () => {
+  test("shows a dispatcher's waiting work, each count one click from its screen", async () => {
+    const counted = (n: number) => ({ __typename: 'WorkOrderConnection', totalCount: n });
+    const api = fakeApi({
+      Session: () => ({ me: viewer('nj.dispatcher', '南京市派单员', ['DISPATCHER']) }),
+      SwitchableTenants: () => ({ tenants: [NANJING] }),
+      MyWork: () => ({
+        me: { __typename: 'Me', userId: 'u' }, toDispatch: counted(3), returnsToReview: counted(1),
+        repliesToReview: counted(0), requestsToReview: counted(2),
+      }),
+    });
+    render(<App />);
+    const tile = await screen.findByRole('link', { name: '待派单：3' });
+    expect(tile).toHaveAttribute('href', '#/dispatch');
+    expect(screen.getByRole('link', { name: '退回待审：1' })).toBeInTheDocument();
+    expect(screen.queryByText('待签收')).toBeNull();
+    expect(api.calls.find((c) => c.operationName === 'MyWork')?.variables).toMatchObject({ dispatcher: true, unit: false });
+  });
+});
+
 describe('a signed-in session', () => {
   test('an answer without `me` (idle timeout) returns to the sign-in form with a notice', async () => {
     window.location.hash = '#/admin/tenants';

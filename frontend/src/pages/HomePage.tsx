@@ -6,11 +6,12 @@ import { TenantTreeDocument, TenantUnitsDocument } from '../generated/graphql';
 import { useI18n } from '../i18n';
 import { buildTree, countNodes } from '../lib/tree';
 import { isAdmin, useViewer } from '../session';
+import { MyWork } from './MyWork';
 
 // ECharts is large: it loads only when a chart is shown.
 const BarChart = lazy(() => import('../components/BarChart').then((m) => ({ default: m.BarChart })));
 
-/** Overview of the acting hotline from data the API has today (work-order figures come with later issues). */
+/** Overview of the acting hotline: who you are here, your waiting work, and (admins) the tree and its units. */
 export function HomePage() {
   const { t } = useI18n();
   const viewer = useViewer();
@@ -59,6 +60,7 @@ export function HomePage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      <MyWork />
       {admin && (
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={12}>
