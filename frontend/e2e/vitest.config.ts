@@ -11,6 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    teardownTimeout: 60_000, // stopping the backend and its PostgreSQL takes longer than the default 10 s
     reporters: ['default'],
   },
 });
