@@ -112,3 +112,14 @@ async def test_a_bad_page_is_refused_and_another_hotlines_accounts_are_not_found
     assert [e["code"] for e in other["errors"]] == ["not_found"]
     own = (await api.gql(PAGE, {"s": "nj.", "first": 10, "offset": 0}, as_user="sz.admin"))["userPage"]
     assert own["users"] == []  # 苏州's own accounts hold no 南京 login
+
+
+MY_GRANTS = "{ me { grants { id role tenantCode unitCode } } }"
+
+
+async def test_my_grants_name_their_hotline_and_unit_even_when_acting_below(api: Api) -> None:
+    handler = (await api.gql(MY_GRANTS, as_user="nj.xinjiekou"))["me"]["grants"]
+    assert [(g["role"], g["tenantCode"], g["unitCode"]) for g in handler] == [("UNIT_HANDLER", "320100", "320102003")]
+    assert handler[0]["id"] != "00000000-0000-0000-0000-000000000000"
+    province = (await api.gql(MY_GRANTS, as_user="js.admin", tenant="320100"))["me"]["grants"]
+    assert ("PROVINCE_ADMIN", "320000", None) in [(g["role"], g["tenantCode"], g["unitCode"]) for g in province]

@@ -31,6 +31,8 @@ class Grant:
     tenant_id: uuid.UUID
     role: Role
     unit_id: uuid.UUID | None = None
+    grant_id: uuid.UUID | None = None  # the role_grants row (None for grants made up in tests)
+    tenant_code: str | None = None  # for showing: a grant's tenant may lie outside the acting scope
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,11 @@ async def system_user(session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid
     return (await session.scalars(query)).one_or_none()
 
 
+async def system_tenant_codes(session: AsyncSession, tenant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = await session.execute(select(Tenant.tenant_id, Tenant.code).where(Tenant.tenant_id.in_(tenant_ids)))
+    return {tenant_id: code for tenant_id, code in rows}
+
+
 async def system_grants(session: AsyncSession, user_tenant_id: uuid.UUID, user_id: uuid.UUID) -> Sequence[RoleGrant]:
     query = select(RoleGrant).where(RoleGrant.user_tenant_id == user_tenant_id, RoleGrant.user_id == user_id)
     return (await session.scalars(query)).all()

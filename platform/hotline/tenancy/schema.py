@@ -66,8 +66,8 @@ async def _me(info: Info) -> Me | None:
         if tenant is not None:
             acting_tenant = Tenant.of(tenant)
             roles = sorted(ctx.acting.roles_at(tenant.tenant_id, tenant.ancestors))
-    grants = [RoleGrant(id=uuid.UUID(int=0), tenant_id=g.tenant_id, user_id=ctx.subject.user_id, role=g.role,
-                        unit_id=g.unit_id) for g in ctx.subject.grants]
+    grants = [RoleGrant(id=g.grant_id or uuid.UUID(int=0), tenant_id=g.tenant_id, user_id=ctx.subject.user_id,
+                        role=g.role, unit_id=g.unit_id, known_tenant_code=g.tenant_code) for g in ctx.subject.grants]
     return Me(user_id=ctx.subject.user_id, login=ctx.subject.login, display_name=ctx.subject.display_name,
               acting_tenant=acting_tenant, roles=roles, grants=grants)
 

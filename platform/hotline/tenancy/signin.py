@@ -141,9 +141,11 @@ async def authenticate(session: AsyncSession, settings: AuthSettings, token: str
 
 async def _subject(session: AsyncSession, user: User, session_id: uuid.UUID | None = None) -> Subject:
     grants = await repo.system_grants(session, user.tenant_id, user.id)
+    codes = await repo.system_tenant_codes(session, sorted({g.tenant_id for g in grants}))
     return Subject(
         user_id=user.id, home_tenant_id=user.tenant_id, login=user.login, display_name=user.display_name,
-        grants=tuple(Grant(g.tenant_id, Role(g.role), g.unit_id) for g in grants), session_id=session_id,
+        grants=tuple(Grant(g.tenant_id, Role(g.role), g.unit_id, g.id, codes.get(g.tenant_id)) for g in grants),
+        session_id=session_id,
     )
 
 

@@ -94,6 +94,22 @@ class RoleGrant:
     def of(cls, g: models.RoleGrant) -> RoleGrant:
         return cls(id=g.id, tenant_id=g.tenant_id, user_id=g.user_id, role=RoleValue(g.role), unit_id=g.unit_id)
 
+    known_tenant_code: strawberry.Private[str | None] = None  # the viewer's own grants carry it from sign-in
+
+    @strawberry.field(description="The code of the tenant the role is held in.")
+    async def tenant_code(self, info: Info) -> str | None:
+        if self.known_tenant_code:
+            return self.known_tenant_code
+        tenant = await info.context.loaders.tenant.load(self.tenant_id)
+        return tenant.code if tenant else None
+
+    @strawberry.field(description="The unit the role is limited to (with its subtree), if any.")
+    async def unit_code(self, info: Info) -> str | None:
+        if self.unit_id is None:
+            return None
+        units = await info.context.loaders.units.load(self.tenant_id)
+        return next((u.code for u in units if u.id == self.unit_id), None)
+
 
 @strawberry.type(description="One page of a tenant's accounts, with the roles they hold in that tenant.")
 class UserPage:
