@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
 
 const require = createRequire(import.meta.url);
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -88,4 +89,24 @@ export async function gql(page: Page, query: string, tenant?: string): Promise<u
     },
     [query, tenant ?? ''] as const,
   );
+}
+
+/** A picture of the screen at the moment a step failed, for whoever reads the report. */
+export function shootOnFailure(page: () => Page) {
+  return async (context: TestContext): Promise<void> => {
+    if (context.task.result?.state === 'fail') {
+      await screenshot(page(), `FAILED-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}`);
+    }
+  };
+}
+
+/** Picks an option of an antd Select by its label, and checks that the choice took. */
+export async function choose(page: Page, field: Locator, label: string): Promise<void> {
+  const item = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await field.click();
+    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
+    if ((await item.textContent())?.includes(label)) return;
+  }
+  throw new Error(`could not choose ${label}`);
 }

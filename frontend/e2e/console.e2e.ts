@@ -1,6 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
-import { accessibilityProblems, focused, gql, launch, newPage, screenshot, signIn } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { accessibilityProblems, choose, focused, gql, launch, newPage, screenshot, shootOnFailure, signIn } from './browser';
 
 // One walk through the console as real accounts of the demo catalogue (tenants/320000-jiangsu.yaml),
 // against a fresh backend. Steps run in order and build on each other.
@@ -14,26 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-/** A picture of the screen at the moment a step failed, for whoever reads the report. */
-function shootOnFailure(page: () => Page) {
-  return async (context: TestContext): Promise<void> => {
-    if (context.task.result?.state === 'fail') {
-      await screenshot(page(), `FAILED-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}`);
-    }
-  };
-}
-
-/** Picks an option of an antd Select by its label, and checks that the choice took. */
-async function choose(page: Page, field: Locator, label: string): Promise<void> {
-  const item = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    await field.click();
-    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
-    if ((await item.textContent())?.includes(label)) return;
-  }
-  throw new Error(`could not choose ${label}`);
-}
 
 async function openTenants(page: Page): Promise<void> {
   await page.getByRole('menuitem', { name: '热线（租户）' }).click();

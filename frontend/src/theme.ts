@@ -9,6 +9,9 @@ export const theme: ThemeConfig = {
     // Darker than antd's default red so that danger buttons and error text reach 4.5:1.
     colorError: '#c41d1f',
     colorTextDescription: 'rgba(0, 0, 0, 0.62)',
+    // Secondary and tertiary text (description labels, secondary notes) at 4.5:1 or better on white.
+    colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
     borderRadius: 4,
     fontFamily:

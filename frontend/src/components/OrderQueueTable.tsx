@@ -216,7 +216,11 @@ export function OrderQueueTable({
         columns={columns}
         dataSource={rows}
         loading={result.fetching}
-        locale={{ emptyText: result.fetching ? t('app.loading') : t('queue.empty') }}
+        locale={{
+          // antd's grey empty text is too faint to read (contrast 1.8:1)
+          emptyText: <div role="status" style={{ color: 'rgba(0, 0, 0, 0.7)', padding: 24 }}>
+            {result.fetching ? t('app.loading') : t('queue.empty')}</div>,
+        }}
         scroll={{ x: 1100 }}
         rowClassName={(row) => (row.id === selectedId ? 'ant-table-row-selected' : '')}
         onRow={onSelect ? (row) => ({

@@ -1,6 +1,7 @@
 // The work-order vocabulary every screen shares (DOMAIN.md's terms), one key per API enum value.
 import type {
-  AssignmentRole, AssignmentState, Channel, RequestType, SupervisionLevel, SupervisionState, WorkOrderState,
+  AssignmentRole, AssignmentState, Channel, LinkKind, RequestType, ReturnReason, Satisfaction, SupervisionLevel,
+  SupervisionState, WorkOrderState,
 } from '../generated/graphql';
 
 export const zh = {
@@ -191,11 +192,11 @@ export const en: Record<keyof typeof zh, string> = {
   'queue.levelShort': 'L{level}',
 };
 
-// Compile-time checks that every enum value of the API has a label. (Codegen emits an enum's type only
-// once an operation uses it: add ReturnReason, Satisfaction and LinkKind here when one does.)
+// Compile-time checks that every enum value of the API has a label.
 type Covers<Prefix extends string, T extends string> = `${Prefix}.${T}` extends keyof typeof zh ? true : never;
 export const termsCoverApi: [
   Covers<'orderState', WorkOrderState>, Covers<'channel', Channel>, Covers<'requestType', RequestType>,
   Covers<'assignmentRole', AssignmentRole>, Covers<'assignmentState', AssignmentState>,
+  Covers<'returnReason', ReturnReason>, Covers<'satisfaction', Satisfaction>, Covers<'linkKind', LinkKind>,
   Covers<'supervisionLevel', SupervisionLevel>, Covers<'supervisionState', SupervisionState>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
