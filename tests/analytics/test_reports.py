@@ -1,12 +1,15 @@
-"""Report contents per tenant and rolled up, the Excel workbook, and delivery to subscribers via the outbox."""
+"""Report contents per tenant and rolled up, the Excel workbook and the PDF, and delivery to subscribers via the
+outbox."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from typing import Any
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from hotline.kernel import runtime
@@ -18,7 +21,13 @@ REPORT = ("query($kind: ReportKind!, $date: Date!, $tenant: String, $rollUp: Boo
           "date: $date, tenantCode: $tenant, rollUp: $rollUp) { __typename ... on Report { total "
           "byChannel { key count } byRequestType { key count } byCategory { key label count } "
           "byPlace { key label count } byTenant { key count } deadlines { dispatched signed signedOnTime replied "
-          "repliedOnTime overdueOpen } redList { code } blackList { code } workbookBase64 } " + ERRORS + " } }")
+          "repliedOnTime overdueOpen } redList { code } blackList { code } workbookBase64 pdfBase64 } " + ERRORS
+          + " } }")
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with table cells separated by single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
 async def seed() -> dict[str, Any]:
@@ -71,6 +80,14 @@ async def test_daily_weekly_monthly_and_rolled_up_contents(api: Api) -> None:
     book = load_workbook(io.BytesIO(base64.b64decode(daily["workbookBase64"])))
     assert book.sheetnames[:2] == ["概况", "渠道"] and "红榜" in book.sheetnames
     assert [c.value for c in book["概况"]["A3":"B3"][0]] == ["工单总量", 3]
+    # The PDF carries the same figures, in Chinese text a reader can search (the CID font, not pictures).
+    pdf = pdf_text(base64.b64decode(daily["pdfBase64"]))
+    assert "日通报" in pdf and "统计期间 2024-10-15 至 2024-10-16" in pdf
+    assert "工单总量 3" in pdf and "超期未办结 1" in pdf and "按时签收 1" in pdf
+    assert "320102003 新街口街道 2" in pdf and "02 党务政务 1" in pdf and "红榜" in pdf
+    assert "下级热线" not in pdf
+    rolled_pdf = pdf_text(base64.b64decode(rolled["pdfBase64"]))
+    assert "下级热线" in rolled_pdf and "工单总量 4" in rolled_pdf
 
     nobody = await api.gql(REPORT, {"kind": "DAILY", "date": "2024-10-15", "tenant": code, "rollUp": False},
                            as_user="sz.admin")
@@ -92,13 +109,18 @@ async def test_subscribers_get_the_report_through_the_outbox(api: Api, stub_brok
     assert await run_jobs(stub_broker) >= 1
     async with runtime.database().system_transaction() as session:
         rows = (await session.execute(text(
-            "SELECT d.recipient, d.attachment_name, d.attachment_bytes, length(r.workbook), r.content->>'total' "
+            "SELECT d.recipient, d.attachment_name, d.attachment_bytes, length(r.workbook), r.content->>'total', "
+            "d.pdf_attachment_name, d.pdf_attachment_bytes, d.pdf_attachment_sha256, r.pdf "
             "FROM report_deliveries d JOIN report_runs r ON r.tenant_id = d.tenant_id AND r.id = d.run_id "
             "WHERE d.tenant_id = :t"), {"t": s["parent"].tenant_id})).all()
     assert len(rows) == 1
-    recipient, name, size, stored, total = rows[0]
+    recipient, name, size, stored, total, pdf_name, pdf_size, pdf_sha, pdf = rows[0]
     assert recipient == "leader@nanjing.gov.cn" and name.endswith("-daily-2024-10-15.xlsx")
     assert size == stored > 0 and total == "3"
+    # The same mail carries the PDF, and the PDF sent is the report's.
+    assert pdf_name.endswith("-daily-2024-10-15.pdf") and pdf_size == len(pdf)
+    assert pdf_sha == hashlib.sha256(pdf).hexdigest()
+    assert "工单总量 3" in pdf_text(pdf) and "新街口街道" in pdf_text(pdf)
     # Sending again reuses the generated report and queues one more delivery; redelivery never doubles.
     again = await api.gql("mutation { sendReport(kind: DAILY, date: \"2024-10-15\") { __typename "
                           "... on ReportSent { runId } } }", as_user="nj.admin", tenant=code)

@@ -54,7 +54,7 @@ class ReportSubscription(TenantRow, Base):
 
 
 class ReportRun(TenantRow, Base):
-    """A generated report: its figures (JSON) and its Excel workbook."""
+    """A generated report: its figures (JSON), its Excel workbook and its PDF."""
 
     __tablename__ = "report_runs"
     __table_args__ = (UniqueConstraint("tenant_id", "kind", "period_start", "roll_up"),)
@@ -65,6 +65,7 @@ class ReportRun(TenantRow, Base):
     roll_up: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[dict[str, Any]] = mapped_column(JSONB)
     workbook: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: generated before PDF export existed
     generated_by_label: Mapped[str] = mapped_column(String(200))
 
 
@@ -86,6 +87,9 @@ class ReportDelivery(TenantRow, Base):
     attachment_name: Mapped[str] = mapped_column(String(200))
     attachment_bytes: Mapped[int] = mapped_column(Integer)
     attachment_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_attachment_name: Mapped[str | None] = mapped_column(String(200))  # the same report as PDF
+    pdf_attachment_bytes: Mapped[int | None] = mapped_column(Integer)
+    pdf_attachment_sha256: Mapped[str | None] = mapped_column(String(64))
     delivered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.analytics import document, workbook
 from hotline.analytics import repository as repo
-from hotline.analytics import workbook
 from hotline.analytics.models import (
     AlertKind,
     HotspotAlert,
@@ -148,7 +148,8 @@ async def publish_report(session: AsyncSession, scope: TenantScope, tenant: Tena
         content = await build_report(session, scope, tenant, kind, day, roll_up)
         run = ReportRun(tenant_id=tenant.tenant_id, id=new_id(), kind=kind, period_start=start,
                         period_end=dt.date.fromisoformat(content["period_end"]), roll_up=roll_up, content=content,
-                        workbook=workbook.build(content), generated_by_label=actor.label)
+                        workbook=workbook.build(content), pdf=document.build(content),
+                        generated_by_label=actor.label)
         session.add(run)
         await session.flush()
     queued = 0
@@ -170,19 +171,23 @@ async def send_report(session: AsyncSession, acting: Acting, kind: ReportKind, d
 
 async def deliver(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, run_id: uuid.UUID,
                   subscription_id: uuid.UUID) -> ReportDelivery | None:
-    """The embedded mailer: records what it sends (recipient, subject, the attachment's size and hash)."""
+    """The embedded mailer: records what it sends (recipient, subject, each attachment's size and hash: the
+    Excel workbook and the PDF)."""
     run = await session.get(ReportRun, (tenant_id, run_id))
     sub = await session.get(ReportSubscription, (tenant_id, subscription_id))
     if run is None or sub is None or not scope.contains(tenant_id):
         return None
     if await repo.delivery_of(session, scope, tenant_id, run_id, subscription_id) is not None:
         return None  # one run reaches a subscriber once, however often it was asked for
-    name = f"{run.content['tenant_code']}-{run.kind}-{run.period_start.isoformat()}.xlsx"
+    name = f"{run.content['tenant_code']}-{run.kind}-{run.period_start.isoformat()}"
     subject = f"{run.content['tenant_name']} {workbook.KIND_NAMES[run.kind]} {run.period_start.isoformat()}"
+    pdf = run.pdf if run.pdf is not None else document.build(run.content)
     row = ReportDelivery(tenant_id=tenant_id, id=new_id(), run_id=run.id, subscription_id=sub.id,
-                         recipient=sub.recipient, subject=subject, attachment_name=name,
+                         recipient=sub.recipient, subject=subject, attachment_name=f"{name}.xlsx",
                          attachment_bytes=len(run.workbook),
-                         attachment_sha256=hashlib.sha256(run.workbook).hexdigest())
+                         attachment_sha256=hashlib.sha256(run.workbook).hexdigest(),
+                         pdf_attachment_name=f"{name}.pdf", pdf_attachment_bytes=len(pdf),
+                         pdf_attachment_sha256=hashlib.sha256(pdf).hexdigest())
     session.add(row)
     return row
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import strawberry
 
+from hotline.analytics import document, workbook
 from hotline.analytics import models as m
-from hotline.analytics import workbook
 
 ReportKind = strawberry.enum(m.ReportKind, name="ReportKind")
 
@@ -62,6 +62,10 @@ class Report:
     @strawberry.field(description="The report as an Excel workbook, base64.")
     def workbook_base64(self) -> str:
         return base64.b64encode(workbook.build(self.content)).decode()
+
+    @strawberry.field(description="The report as a PDF (the same tables as the workbook), base64.")
+    def pdf_base64(self) -> str:
+        return base64.b64encode(document.build(self.content)).decode()
 
     @classmethod
     def of(cls, c: dict[str, Any]) -> Report:
