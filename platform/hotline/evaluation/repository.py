@@ -27,7 +27,7 @@ from hotline.evaluation.models import (
     EvaluationSchemeVersion,
 )
 from hotline.kernel.scope import TenantScope
-from hotline.tenancy.models import Unit
+from hotline.tenancy.models import Tenant, TenantStatus, Unit
 
 # (denominator, numerator) of each per-unit built-in, over one assignment `a` joined to its order `o`;
 # :as_of is the moment up to which recorded facts count.
@@ -140,6 +140,12 @@ async def figure_orders(session: AsyncSession, window: Window, unit_id: uuid.UUI
 
 
 # --- schemes -------------------------------------------------------------------------------------
+
+
+async def system_active_tenants(session: AsyncSession) -> list[uuid.UUID]:
+    """Every active tenant (system role: the sweep that assesses the period just ended)."""
+    query = select(Tenant.tenant_id).where(Tenant.status == TenantStatus.ACTIVE).order_by(Tenant.code)
+    return list((await session.scalars(query)).all())
 
 
 async def schemes_of(session: AsyncSession, scope: TenantScope, tenant_ids: Sequence[uuid.UUID]
