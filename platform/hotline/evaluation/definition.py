@@ -80,6 +80,19 @@ class PeerGroup:
 
 
 @dataclass(frozen=True)
+class JointGroup:
+    """Joint evaluation of a department with its industry or system (部门+行业/系统 联动考核): the
+    department's total becomes department_share × its own + (1 − department_share) × the mean of its
+    members' totals (each taken as a share of its own peer group's points, on the department's scale)."""
+
+    code: str
+    name: str
+    department: str  # unit code of the department (主管部门)
+    members: tuple[str, ...]  # unit codes of the industry's or system's units (行业/系统单位)
+    department_share: float = 0.5
+
+
+@dataclass(frozen=True)
 class ExclusionRules:
     request_types: tuple[str, ...] = ()
     category_prefixes: tuple[str, ...] = ()
@@ -95,6 +108,7 @@ class Definition:
     peer_groups: tuple[PeerGroup, ...] = ()
     exclusions: ExclusionRules = field(default_factory=ExclusionRules)
     appeal_days: int = 5
+    joint_groups: tuple[JointGroup, ...] = ()
 
     def adjustment(self, code: str) -> AdjustmentItem | None:
         return next((a for a in self.adjustments if a.code == code), None)
@@ -112,6 +126,8 @@ class Definition:
             "exclusions": {"request_types": list(self.exclusions.request_types),
                            "category_prefixes": list(self.exclusions.category_prefixes),
                            "honour_reviewed": self.exclusions.honour_reviewed},
+            "joint_groups": [{"code": j.code, "name": j.name, "department": j.department, "members": list(j.members),
+                              "department_share": j.department_share} for j in self.joint_groups],
         }
 
     @classmethod
@@ -129,6 +145,8 @@ class Definition:
                               for g in data.get("peer_groups", [])),
             exclusions=ExclusionRules(tuple(ex.get("request_types", [])), tuple(ex.get("category_prefixes", [])),
                                       bool(ex.get("honour_reviewed", True))),
+            joint_groups=tuple(JointGroup(j["code"], j["name"], j["department"], tuple(j["members"]),
+                                          float(j["department_share"])) for j in data.get("joint_groups", [])),
         )
 
 
@@ -198,9 +216,30 @@ def validate(v: Validator, d: Definition, root: tuple[str, ...] = ("definition",
                     "unknown_unit_kind")
         if g.total_points is not None:
             _positive(v, g.total_points, (*path, "totalPoints"))
+    _validate_joint_groups(v, d, root)
     for i, t in enumerate(d.exclusions.request_types):
         v.check(t in REQUEST_TYPES, (*root, "exclusions", "requestTypes", str(i)),
                 f"one of {', '.join(REQUEST_TYPES)}", "unknown_request_type")
     for i, p in enumerate(d.exclusions.category_prefixes):
         v.check(bool(re.match(r"^[0-9A-Za-z]{1,40}$", p)), (*root, "exclusions", "categoryPrefixes", str(i)),
                 "a category code (prefix)", "invalid_format")
+
+
+def _validate_joint_groups(v: Validator, d: Definition, root: tuple[str, ...]) -> None:
+    v.check(len(d.joint_groups) <= MAX_ITEMS, (*root, "jointGroups"), f"at most {MAX_ITEMS}", "too_many")
+    _unique(v, [j.code for j in d.joint_groups], (*root, "jointGroups"))
+    departments: set[str] = set()
+    for i, j in enumerate(d.joint_groups):
+        path = (*root, "jointGroups", str(i))
+        v.check(bool(j.name.strip()), (*path, "name"), "a name is required", "required")
+        if v.check(bool(j.department.strip()), (*path, "departmentCode"), "name the department's unit code",
+                   "required"):
+            v.check(j.department not in departments, (*path, "departmentCode"),
+                    "this department is already evaluated jointly in another group", "duplicate")
+        departments.add(j.department)
+        v.check(bool(j.members), (*path, "memberCodes"), "name the industry's or system's units", "required")
+        v.check(j.department not in j.members, (*path, "memberCodes"), "the department cannot be its own member",
+                "invalid")
+        v.check(len(set(j.members)) == len(j.members), (*path, "memberCodes"), "a unit is listed twice", "duplicate")
+        v.check(math.isfinite(j.department_share) and 0 < j.department_share < 1, (*path, "departmentShare"),
+                "more than 0 and less than 1", "out_of_range")

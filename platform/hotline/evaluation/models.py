@@ -168,6 +168,7 @@ class EvaluationResult(TenantRow, Base):
     total: Mapped[float | None] = mapped_column(Float)
     rank: Mapped[int | None] = mapped_column(Integer)
     group_size: Mapped[int] = mapped_column(Integer, default=0)
+    joint: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # 部门+行业: own and industry parts of the total
 
 
 class EvaluationAppeal(TenantRow, Base):

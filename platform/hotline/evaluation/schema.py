@@ -181,6 +181,15 @@ class PeerGroupInput:
     total_points: float | None = None
 
 
+@strawberry.input(description="Joint evaluation of a department with its industry or system (部门+行业/系统).")
+class JointGroupInput:
+    code: str
+    name: str
+    department_code: str
+    member_codes: list[str]
+    department_share: float = strawberry.field(default=0.5, description="Weight of the department's own total.")
+
+
 @strawberry.input
 class ExclusionRulesInput:
     request_types: list[str] = strawberry.field(default_factory=list)
@@ -197,6 +206,7 @@ class SchemeDefinitionInput:
     adjustments: list[AdjustmentItemInput] = strawberry.field(default_factory=list)
     peer_groups: list[PeerGroupInput] = strawberry.field(default_factory=list)
     exclusions: ExclusionRulesInput | None = None
+    joint_groups: list[JointGroupInput] = strawberry.field(default_factory=list)
 
 
 @strawberry.input(description="Creates the tenant's scheme or adds a version to it.")
@@ -220,7 +230,10 @@ def definition_of(x: SchemeDefinitionInput) -> d.Definition:
                           for a in x.adjustments),
         peer_groups=tuple(d.PeerGroup(g.code.strip(), g.name, tuple(g.unit_kinds), tuple(g.unit_codes),
                                       g.total_points) for g in x.peer_groups),
-        exclusions=d.ExclusionRules(tuple(ex.request_types), tuple(ex.category_prefixes), ex.honour_reviewed))
+        exclusions=d.ExclusionRules(tuple(ex.request_types), tuple(ex.category_prefixes), ex.honour_reviewed),
+        joint_groups=tuple(d.JointGroup(j.code.strip(), j.name, j.department_code.strip(),
+                                        tuple(c.strip() for c in j.member_codes), j.department_share)
+                           for j in x.joint_groups))
 
 
 @strawberry.input

@@ -6,6 +6,8 @@ points of indicator i = group_total × weight_i × clamp(value_i, 0, 1) / Σ wei
 base score            = Σ points (None when no indicator has a value: the unit is not ranked)
 bonus / penalty       = per item min(points × occurrences, max_points), summed
 total                 = max(0, base + bonus − penalty)
+joint (部门+行业)     = a joint group's department: share × total + (1 − share) × mean over its scored members
+                        of total / member's group points × department's group points (unchanged without members)
 rank                  = within the peer group, by total (highest first), ties share a rank (1, 2, 2, 4)
 All stored figures are rounded to 4 decimals.
 """
@@ -45,7 +47,9 @@ class Scored:
     total: float | None = None
     rank: int | None = None
     group_size: int = 0
+    joint: dict[str, float | int | str | None] | None = None  # the department's own and industry parts
     code: str = field(default="", compare=False)
+    scale: float = field(default=0.0, compare=False)  # the points of its peer group
 
 
 def ratio(pair: Sequence[int]) -> float | None:
@@ -100,9 +104,28 @@ def score(d: Definition, figures: Mapping[uuid.UUID, Mapping[str, Sequence[int]]
                     penalty += amount
         total = None if base is None else max(0.0, base + bonus - penalty)
         out.append(Scored(unit_id, group, raw, indicators, _r(base), _r(bonus) or 0.0, _r(penalty) or 0.0,
-                          _r(total), code=unit.code))
+                          _r(total), code=unit.code, scale=group_total))
+    _joint(d, out)
     _rank(out)
     return out
+
+
+def _joint(d: Definition, scored: list[Scored]) -> None:
+    """Fold each joint group's members into its department's total (before ranking; members keep theirs)."""
+    by_code = {s.code: s for s in scored}
+    for g in d.joint_groups:
+        dept = by_code.get(g.department)
+        if dept is None or dept.total is None:
+            continue
+        shares = [m.total / m.scale for code in g.members
+                  if (m := by_code.get(code)) is not None and m.total is not None and m.scale > 0]
+        if not shares:
+            continue
+        industry = dept.scale * sum(shares) / len(shares)
+        own = dept.total
+        dept.total = _r(g.department_share * own + (1 - g.department_share) * industry)
+        dept.joint = {"group": g.code, "own_total": own, "industry_total": _r(industry), "members": len(shares),
+                      "department_share": g.department_share}
 
 
 def _rank(scored: list[Scored]) -> None:

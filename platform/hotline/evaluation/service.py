@@ -403,7 +403,7 @@ async def compute(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUI
             {"tenant_id": tenant_id, "id": new_id(), "created_at": now, "assessment_id": existing.id,
              "unit_id": r.unit_id, "peer_group": r.peer_group, "figures": r.figures, "indicators": r.indicators,
              "base_score": r.base_score, "bonus": r.bonus, "penalty": r.penalty, "total": r.total, "rank": r.rank,
-             "group_size": r.group_size} for r in result.scored])
+             "group_size": r.group_size, "joint": r.joint} for r in result.scored])
     audit.record(session, tenant_id, actor, "evaluation.assessment_computed", ("evaluation_assessment", existing.id),
                  before=before, after={"period": period.key, "scheme_version": version.version,
                                        "as_of": moment.isoformat(), "units": len(result.scored)})
@@ -445,7 +445,8 @@ async def reproduce(session: AsyncSession, acting: Acting, assessment_id: uuid.U
         if old is None:
             out.append(Difference(r.unit_id, "unit", "absent", "present"))
             continue
-        for name in ("figures", "indicators", "base_score", "bonus", "penalty", "total", "rank", "peer_group"):
+        for name in ("figures", "indicators", "base_score", "bonus", "penalty", "total", "rank", "peer_group",
+                     "joint"):
             a, b = getattr(old, name), getattr(r, name)
             if a != b:
                 out.append(Difference(r.unit_id, name, str(a), str(b)))

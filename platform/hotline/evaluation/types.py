@@ -54,6 +54,16 @@ class PeerGroup:
     total_points: float | None
 
 
+@strawberry.type(name="EvaluationJointGroup",
+                 description="A department evaluated together with its industry or system (部门+行业/系统).")
+class JointGroup:
+    code: str
+    name: str
+    department_code: str
+    member_codes: list[str]
+    department_share: float
+
+
 @strawberry.type(name="EvaluationExclusionRules")
 class ExclusionRules:
     request_types: list[str]
@@ -70,6 +80,7 @@ class SchemeDefinition:
     adjustments: list[AdjustmentItem]
     peer_groups: list[PeerGroup]
     exclusions: ExclusionRules
+    joint_groups: list[JointGroup]
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> SchemeDefinition:
@@ -84,7 +95,10 @@ class SchemeDefinition:
                                 for g in x.peer_groups],
                    exclusions=ExclusionRules(request_types=list(x.exclusions.request_types),
                                              category_prefixes=list(x.exclusions.category_prefixes),
-                                             honour_reviewed=x.exclusions.honour_reviewed))
+                                             honour_reviewed=x.exclusions.honour_reviewed),
+                   joint_groups=[JointGroup(code=j.code, name=j.name, department_code=j.department,
+                                            member_codes=list(j.members), department_share=j.department_share)
+                                 for j in x.joint_groups])
 
 
 @strawberry.type
@@ -164,6 +178,17 @@ class AssessedUnit:
     kind: str
 
 
+@strawberry.type(name="EvaluationJointScore",
+                 description="How a department's total was joined with its industry's (total = share × own + "
+                             "(1 − share) × industry).")
+class JointScore:
+    group: str
+    own_total: float
+    industry_total: float
+    members: int = strawberry.field(description="Member units with a total in this assessment.")
+    department_share: float
+
+
 @strawberry.type(name="UnitEvaluation")
 class UnitResult:
     unit: AssessedUnit
@@ -176,6 +201,7 @@ class UnitResult:
     total: float | None
     figures: list[Figure]
     indicators: list[IndicatorScore]
+    joint: JointScore | None
 
     @classmethod
     def of(cls, row: m.EvaluationResult, unit: Unit | None, names: dict[str, str]) -> UnitResult:
@@ -186,7 +212,8 @@ class UnitResult:
                    figures=[Figure.of(c, p) for c, p in sorted(row.figures.items())],
                    indicators=[IndicatorScore(code=c, name=name, weight=row.indicators[c]["weight"],
                                               value=row.indicators[c]["value"], points=row.indicators[c]["points"])
-                               for c, name in names.items() if c in row.indicators])
+                               for c, name in names.items() if c in row.indicators],
+                   joint=JointScore(**row.joint) if row.joint else None)
 
 
 @strawberry.type(name="EvaluationAssessment",
