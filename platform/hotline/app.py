@@ -13,7 +13,7 @@ from hotline.api.http import NOBODY, graphql_get, graphql_post
 from hotline.api.schema import build_schema
 from hotline.kernel import runtime
 from hotline.kernel.settings import PROJECT_ROOT, Settings, get_settings
-from hotline.knowledge.public import PublicKnowledgeController
+from hotline.knowledge.public import PublicKnowledgeController, enterprise_router
 from hotline.workorders.public import public_router
 
 CONSOLE_DIST = PROJECT_ROOT / "frontend" / "dist"
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, **lifespan: Any) -> Litestar:
     """The API; `on_startup`/`on_shutdown` hooks may add the in-process worker, relay and scheduler."""
     settings = settings or get_settings()
     handlers: list[Any] = [graphql_post, graphql_get, healthz, readyz, metrics, public_router(),
-                           PublicKnowledgeController]
+                           PublicKnowledgeController, enterprise_router()]
     if (CONSOLE_DIST / "index.html").exists():
         handlers.append(create_static_files_router(path="/", directories=[CONSOLE_DIST], html_mode=True,
                                                    name="console"))

@@ -138,28 +138,43 @@ async def test_validation_errors_come_with_their_paths(api: Api) -> None:
     assert errors[0]["code"] == "not_found"
 
 
+def free_counties(owner_engine: Any, city: str, n: int) -> list[str]:
+    """County codes of a city that no tenant serves (a division has one hotline: createTenant refuses a
+    second)."""
+    with owner_engine.begin() as conn:
+        conn.execute(text("SET LOCAL ROLE hotline_system"))
+        rows = conn.execute(text(
+            "SELECT code FROM regions WHERE level = 'county' AND parent_code = :c AND code NOT IN "
+            "(SELECT division_code FROM tenants WHERE division_code IS NOT NULL) ORDER BY code LIMIT :n"),
+            {"c": city, "n": n}).scalars().all()
+    assert len(rows) == n, rows
+    return list(rows)
+
+
 async def test_a_tenant_moved_under_another_parent_inherits_from_its_new_parent(api: Api, owner_engine: Any) -> None:
-    made = {}
-    for name, parent, kind, division in (("a", "320000", "CITY", "320200"), ("b", "320000", "CITY", "320300"),
-                                         ("c", None, "COUNTY", "320205")):
+    # Two counties of 石家庄 that no tenant serves yet; a sub-centre of the first moves under the second.
+    first, second = free_counties(owner_engine, "130100", 2)
+    made: dict[str, str] = {}
+    for name, parent, kind, division in (("a", "130100", "COUNTY", first), ("b", "130100", "COUNTY", second),
+                                         ("c", None, "SUB_CENTRE", None)):
         code = unique(f"mv{name}")
         data = await api.gql("mutation($i: CreateTenantInput!) { createTenant(input: $i) { __typename "
                              "... on ValidationErrors { errors { path code } } } }",
                              {"i": {"parentCode": parent or made["a"], "code": code, "name": f"测试{name}",
-                                    "kind": kind, "divisionCode": division}}, as_user="js.admin")
+                                    "kind": kind, "divisionCode": division}}, as_user="hb.admin")
         assert data["createTenant"]["__typename"] == "Tenant", data
         made[name] = code
     key_a, key_b = unique("from-a-"), unique("from-b-")
     for parent, key in (("a", key_a), ("b", key_b)):
-        ok(await save_rule(api, "js.admin", key=key, when={"keywords": {"words": [unique("kw")]}}, then=tag(key),
+        ok(await save_rule(api, "hb.admin", key=key, when={"keywords": {"words": [unique("kw")]}}, then=tag(key),
                            tenant=made[parent]), "saveDispatchRule")
-        await publish(api, "js.admin", made[parent])
-    before = await configuration(api, "js.admin", made["c"])
+        await publish(api, "hb.admin", made[parent])
+    before = await configuration(api, "hb.admin", made["c"])
     assert item(before, key_a) and not item(before, key_b)
     with owner_engine.begin() as conn:
         conn.execute(text("UPDATE tenants SET parent_id = p.tenant_id, ancestors = p.ancestors || p.tenant_id "
                           "FROM tenants p WHERE p.code = :b AND tenants.code = :c"), {"b": made["b"], "c": made["c"]})
     CALLERS.clear()
     config_cache.clear()
-    after = await configuration(api, "js.admin", made["c"])
+    after = await configuration(api, "hb.admin", made["c"])
     assert item(after, key_b)["source"]["code"] == made["b"] and not item(after, key_a)  # type: ignore[index]

@@ -8,6 +8,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from sqlalchemy import text
+
+from hotline.kernel import runtime
+from hotline.kernel.models import utcnow
+from hotline.knowledge import enterprise
 from hotline.workorders.intake import CREDIT_CODE_CHARS, CREDIT_CODE_WEIGHTS, credit_code_valid
 from tests.conftest import Api, unique
 from tests.workorders.helpers import create as create_order
@@ -120,3 +125,74 @@ async def test_reports_count_enterprise_requests_apart_from_citizens(api: Api) -
     province = (await api.gql(query, as_user="js.admin"))["enterpriseServiceReport"]
     assert province["enterpriseQuestions"] >= line["enterpriseQuestions"]
     assert (await api.gql(query, as_user="nj.agent"))["enterpriseServiceReport"]["errors"][0]["code"] == "forbidden"
+
+
+ISSUE_KEY = ("mutation($c: String!) { issueEnterpriseAccessKey(creditCode: $c) { __typename ... on EnterpriseAccessKey "
+             "{ enterprise { creditCode } accessKey } ... on ValidationErrors { errors { path code } } } }")
+LINE = "320000-yql"
+
+
+async def own_questions(api: Api, code: str, key: str | None, line: str = LINE) -> Any:
+    headers = {"X-Enterprise-Key": key} if key is not None else {}
+    return await api.client.get(f"/api/public/{line}/enterprises/{code}/questions", headers=headers)
+
+
+async def test_an_enterprise_follows_only_its_own_questions_with_its_access_key(api: Api) -> None:
+    domain = unique("融资")
+    await specialist(api, "省地方金融监管局", [domain])
+    mine, theirs = credit_code(), credit_code()
+    asked = [await ask(api, domain, mine), await ask(api, domain, mine)]
+    other = await ask(api, domain, theirs)
+    issued = (await api.gql(ISSUE_KEY, {"c": mine}, as_user="yql.admin"))["issueEnterpriseAccessKey"]
+    assert issued["enterprise"]["creditCode"] == mine and len(issued["accessKey"]) >= 40
+    key = issued["accessKey"]
+    response = await own_questions(api, mine, key)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["creditCode"] == mine and {q["id"] for q in body["questions"]} == {q["id"] for q in asked}
+    assert all(q["status"] == "assigned" and q["label"] == "政策专员办理中" and q["dueAt"] for q in body["questions"])
+    assert other["id"] not in response.text
+    # The key opens nothing else: another enterprise, another line, a wrong or missing key look the same.
+    for code, given, line in ((theirs, key, LINE), (mine, key + "x", LINE), (mine, None, LINE), (mine, key, "320100")):
+        refused = await own_questions(api, code, given, line)
+        assert refused.status_code == 404 and refused.json()["errors"][0]["code"] == "not_found"
+    # A new key replaces the old one.
+    again = (await api.gql(ISSUE_KEY, {"c": mine}, as_user="yql.admin"))["issueEnterpriseAccessKey"]["accessKey"]
+    assert (await own_questions(api, mine, key)).status_code == 404
+    assert (await own_questions(api, mine, again)).status_code == 200
+    # Only the line's staff issue keys; other tenants cannot.
+    for login in ("sz.admin", "nj.admin"):
+        errors = (await api.gql(ISSUE_KEY, {"c": mine}, as_user=login))["issueEnterpriseAccessKey"]["errors"]
+        assert errors[0]["code"] in {"not_found", "not_enterprise_line"}, login
+
+
+async def test_a_question_not_answered_by_its_deadline_is_escalated_to_its_department_once(
+        api: Api, owner_engine: Any) -> None:
+    domain = unique("环保")
+    await specialist(api, "省生态环境厅", [domain])
+    await api.gql(ROUTE, {"p": domain, "d": "省生态环境厅"}, as_user="yql.admin")
+    code = credit_code()
+    late, in_time = await ask(api, domain, code), await ask(api, domain, code)
+    with owner_engine.begin() as conn:  # the late question's deadline passes
+        conn.execute(text("UPDATE enterprise_questions SET due_at = now() - interval '1 hour' WHERE id = :id"),
+                     {"id": late["id"]})
+    swept = []
+    for _ in range(2):
+        async with runtime.database().system_transaction() as session:
+            swept.append(await enterprise.escalate_overdue(session, utcnow()))
+    assert swept[0] >= 1 and swept[1] == 0
+    history = await api.gql("query($c: String!) { enterpriseHistory(creditCode: $c) { ... on EnterpriseHistory "
+                            "{ questions { id status escalatedTo escalationReason } } } }", {"c": code},
+                            as_user="yql.admin")
+    by_id = {q["id"]: q for q in history["enterpriseHistory"]["questions"]}
+    assert by_id[late["id"]]["status"] == "ESCALATED" and by_id[late["id"]]["escalatedTo"] == "省生态环境厅"
+    assert "not answered by its deadline" in by_id[late["id"]]["escalationReason"]
+    assert by_id[in_time["id"]]["status"] == "ASSIGNED"
+    with owner_engine.begin() as conn:
+        conn.execute(text("SET LOCAL ROLE hotline_system"))
+        escalations = conn.execute(text("SELECT count(*) FROM audit_log WHERE object_id = :id "
+                                        "AND action = 'enterprise_question.escalated'"), {"id": late["id"]}).scalar()
+    assert escalations == 1
+    stranger = await api.gql("query($c: String!) { enterpriseHistory(creditCode: $c) { __typename "
+                             "... on ValidationErrors { errors { code } } } }", {"c": code}, as_user="sz.admin")
+    assert stranger["enterpriseHistory"]["errors"][0]["code"] in {"not_found", "not_enterprise_line"}

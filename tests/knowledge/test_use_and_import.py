@@ -130,3 +130,34 @@ def test_articles_are_audited(owner_engine: Any) -> None:
         actions = set(conn.execute(text("SELECT DISTINCT action FROM audit_log WHERE object_type = 'knowledge_article'"))
                       .scalars())
     assert {"knowledge_article.created", "knowledge_article.submitted", "knowledge_article.published"} <= actions
+
+
+NOTICES = "query($u: Boolean!) { knowledgeNotices(unreadOnly: $u) { ... on KnowledgeNoticeList { items { id articleId kind readAt } } } }"
+MARK_READ = ("mutation($ids: [UUID!]!) { markKnowledgeNoticesRead(noticeIds: $ids) { __typename "
+             "... on KnowledgeNoticeList { items { id readAt } } ... on ValidationErrors { errors { path code } } } }")
+
+
+async def test_notices_marked_read_leave_the_unread_list(api: Api, stub_broker: Any) -> None:
+    tag = unique("已读")
+    article = await published(api, "nj.admin", f"{tag} 临时补贴", f"{tag} 月底到期", shareScope="SUBTREE",
+                              effectiveFrom="2026-01-01", expiresOn="2026-11-28")
+    async with runtime.database().system_transaction() as session:
+        await tasks.remind_expiring(session, __import__("datetime").date(2026, 11, 22))
+    await run_jobs(stub_broker)
+    unread = (await api.gql(NOTICES, {"u": True}, as_user="nj.admin"))["knowledgeNotices"]["items"]
+    notice = next(n for n in unread if n["articleId"] == article["id"])
+    assert notice["readAt"] is None
+    # 苏州 cannot mark 南京's notice; the error names the id's place in the list.
+    other = (await api.gql(MARK_READ, {"ids": [notice["id"]]}, as_user="sz.admin"))["markKnowledgeNoticesRead"]
+    assert other["errors"] == [{"path": ["noticeIds", "0"], "code": "not_found"}]
+    marked = (await api.gql(MARK_READ, {"ids": [notice["id"]]}, as_user="nj.admin"))["markKnowledgeNoticesRead"]
+    assert marked["items"][0]["id"] == notice["id"] and marked["items"][0]["readAt"] is not None
+    again = (await api.gql(MARK_READ, {"ids": [notice["id"]]}, as_user="nj.admin"))["markKnowledgeNoticesRead"]
+    assert again["items"][0]["readAt"] == marked["items"][0]["readAt"]
+    unread = (await api.gql(NOTICES, {"u": True}, as_user="nj.admin"))["knowledgeNotices"]["items"]
+    assert all(n["id"] != notice["id"] for n in unread)
+    every = (await api.gql(NOTICES, {"u": False}, as_user="nj.admin"))["knowledgeNotices"]["items"]
+    assert any(n["id"] == notice["id"] and n["readAt"] for n in every)
+    # An agent is not an owner's editor: refused.
+    agent = (await api.gql(MARK_READ, {"ids": [notice["id"]]}, as_user="nj.agent"))["markKnowledgeNoticesRead"]
+    assert agent["errors"][0]["code"] == "forbidden"

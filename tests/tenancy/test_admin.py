@@ -57,6 +57,21 @@ async def test_a_county_is_created_with_a_real_division_code_inside_its_city(api
     assert code is None  # the demo catalogue already holds every Jiangsu county
 
 
+async def test_a_division_another_tenant_serves_is_refused(api: Api, owner_engine: Any) -> None:
+    for parent, kind, division in (("320000", "CITY", "320200"), ("320100", "COUNTY", "320102")):
+        code = unique("dup-")
+        taken = await api.gql(CREATE_TENANT, {"i": {"parentCode": parent, "code": code, "name": "重复的热线",
+                                                    "kind": kind, "divisionCode": division}}, as_user="js.admin")
+        assert errors(taken["createTenant"]) == [("divisionCode", "division_taken")], division
+        with owner_engine.begin() as conn:
+            conn.execute(text("SET LOCAL ROLE hotline_system"))
+            assert conn.execute(text("SELECT count(*) FROM tenants WHERE division_code = :d"),
+                                {"d": division}).scalar() == 1
+    other = await api.gql(CREATE_TENANT, {"i": {"parentCode": "320000", "code": unique("dup-"), "name": "x",
+                                                "kind": "CITY", "divisionCode": "320200"}}, as_user="sz.admin")
+    assert errors(other["createTenant"]) == [("parentCode", "not_found")]
+
+
 async def test_a_new_tenant_gets_its_hotline_office_through_the_outbox(api: Api, stub_broker: Any) -> None:
     data = new_county()
     await api.gql(CREATE_TENANT, {"i": data}, as_user="js.admin")

@@ -64,6 +64,7 @@ class Trained:
     units: Any
     only_category: str | None = None
     only_unit: str | None = None
+    version: str = ""  # the id of its `dispatch_classifiers` row, set when loaded or trained
 
     def suggest(self, text: str, top: int = 3) -> Suggestions:
         x = self.vectorizer.transform([" ".join(terms(text))])
@@ -139,6 +140,7 @@ async def train(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID,
                           folds=report.folds, trigger=trigger, model=trained.dumps())
     session.add(row)
     await session.flush()
+    trained.version = str(row.id)
     _loaded[row.id] = trained
     return row
 
@@ -158,6 +160,7 @@ async def current(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUI
         return None
     if row.id not in _loaded:
         _loaded[row.id] = pickle.loads(row.model)  # bytes this module wrote
+        _loaded[row.id].version = str(row.id)
     config_cache.put(session, _KIND, tenant_id, (row.id,))
     return _loaded[row.id]
 

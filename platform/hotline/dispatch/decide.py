@@ -2,7 +2,9 @@
 
 At intake the tenant's published configuration runs (its ancestors' published versions merged with its
 own); a confident result — lead units found by a rule or a catalogue entry, no review asked — is
-dispatched at once through the work-order dispatch service by the system actor `dispatch_rules`.
+dispatched at once through the work-order dispatch service by the system actor `dispatch_rules`. When
+neither rules nor catalogue name a lead unit (and no rule asks for review), the classifier dispatches to
+its top unit if the tenant set a threshold (`dispatch_settings`) and the unit is at least that probable.
 Otherwise the order waits for a dispatcher with ranked suggestions (rules and entries asking for review,
 other covering catalogue entries, the classifier's top units). The decision records the version of every
 tenant of the chain, so the explanation replays exactly what was in force.
@@ -127,28 +129,84 @@ async def at_intake(session: AsyncSession, tenant: Tenant, order: WorkOrder) -> 
     facts = facts_of(order, category, holiday=await _holiday(session, scope, tenant.tenant_id, order.created_at),
                      repeat=repeat)
     decision = eff.engine.decide(facts)
-    if decision.level is not None and decision.level != order.response_level:
-        order.response_level = decision.level
-        await deadlines.at_intake(session, scope, order)
-    units = await repo.units_of(session, scope, tenant.tenant_id) if decision.leads or decision.supports else []
+    await _set_level_and_policy(session, scope, order, decision)
+    wants_units = bool(decision.leads or decision.supports or model is not None)
+    units = await repo.units_of(session, scope, tenant.tenant_id) if wants_units else []
     leads, lead_problems = _resolve(decision.leads, units, order.division_code)
     supports, support_problems = _resolve(decision.supports, units, order.division_code)
     confident = decision.confident and not lead_problems
-    suggestions = [] if confident else await _suggestions(session, scope, eff, decision, leads, facts, model, order)
+    guess = model.suggest(f"{order.title} {order.content}") if model is not None else None
+    chosen = None
+    if not decision.leads and not decision.review and guess is not None and model is not None:
+        chosen = await _classifier_choice(session, scope, tenant, model, guess, units)
+        if chosen is not None:
+            leads = [(chosen.unit, "lead")]
+    dispatched = confident or chosen is not None
+    suggestions = [] if dispatched else _suggestions(eff, decision, leads, facts, guess)
     row = DispatchDecision(
         tenant_id=tenant.tenant_id, id=new_id(), order_id=order.id,
-        outcome=Outcome.DISPATCHED if confident else (Outcome.REVIEW if decision.leads else Outcome.NONE),
+        outcome=Outcome.DISPATCHED if dispatched else (Outcome.REVIEW if decision.leads else Outcome.NONE),
         versions=eff.versions, own_version=eff.own_version, matched_kind=decision.matched_kind,
         matched_key=decision.matched.item.key if decision.matched else None,
         matched_tenant=_code(eff, decision.matched.item.tenant_id) if decision.matched else None,
-        category_code=category, response_level=decision.level, tags=decision.tags, suggestions=suggestions,
+        category_code=category, response_level=decision.level, deadline_policy=decision.deadline_policy,
+        tags=decision.tags, suggestions=suggestions,
         trace={"facts": facts_snapshot(facts), "rules_matched": decision.rules_matched, "review": decision.review,
-               "problems": lead_problems + support_problems,
+               "problems": lead_problems + support_problems, "deadline_policy_rule": decision.deadline_policy_rule,
+               "classifier": chosen.snapshot() if chosen else None,
                "leads": [u.code for u, _ in leads], "supports": [u.code for u, _ in supports]})
     session.add(row)
-    if confident:
-        await _dispatch(session, tenant, order, leads, supports, row)
+    if dispatched:
+        source = chosen.describe() if chosen else f"{row.matched_kind} {row.matched_key} of {row.matched_tenant}"
+        detail: dict[str, Any] = (
+            {"by": "classifier", **chosen.snapshot()} if chosen else
+            {"by": row.matched_kind, "key": row.matched_key, "tenant": row.matched_tenant, "versions": row.versions})
+        await _dispatch(session, tenant, order, leads, supports, source, detail)
     return row
+
+
+async def _set_level_and_policy(session: AsyncSession, scope: TenantScope, order: WorkOrder,
+                                decision: Decision) -> None:
+    """A response level or a named deadline policy chosen by a rule; the intake deadline follows them."""
+    changed = False
+    if decision.level is not None and decision.level != order.response_level:
+        order.response_level, changed = decision.level, True
+    if decision.deadline_policy is not None and decision.deadline_policy != order.deadline_policy:
+        order.deadline_policy, changed = decision.deadline_policy, True
+    if changed:
+        await deadlines.at_intake(session, scope, order)
+
+
+@dataclass(frozen=True)
+class ClassifierChoice:
+    """The classifier's own dispatch: its top lead unit, as probable as the tenant's threshold asks."""
+
+    unit: Unit
+    probability: float
+    threshold: float
+    version: str
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"unit": self.unit.code, "probability": round(self.probability, 4), "threshold": self.threshold,
+                "model_version": self.version}
+
+    def describe(self) -> str:
+        return (f"the classifier (model {self.version}): {self.unit.code} with probability "
+                f"{self.probability:.2f} ≥ {self.threshold:.2f}")
+
+
+async def _classifier_choice(session: AsyncSession, scope: TenantScope, tenant: Tenant, model: classifier.Trained,
+                             guess: classifier.Suggestions, units: Sequence[Unit]) -> ClassifierChoice | None:
+    """The classifier dispatches only when the tenant set a threshold and its top unit reaches it."""
+    if not guess.units:
+        return None
+    settings = await repo.settings_of(session, scope, tenant.tenant_id)
+    threshold = settings.classifier_threshold if settings else None
+    code, probability = guess.units[0]
+    if threshold is None or probability < threshold:
+        return None
+    unit = next((u for u in units if u.code == code and u.active), None)
+    return ClassifierChoice(unit, probability, threshold, model.version) if unit is not None else None
 
 
 def _code(eff: service.Effective, tenant_id: uuid.UUID) -> str | None:
@@ -157,24 +215,20 @@ def _code(eff: service.Effective, tenant_id: uuid.UUID) -> str | None:
 
 
 async def _dispatch(session: AsyncSession, tenant: Tenant, order: WorkOrder, leads: list[tuple[Unit, str]],
-                    supports: list[tuple[Unit, str]], row: DispatchDecision) -> None:
+                    supports: list[tuple[Unit, str]], source: str, detail: dict[str, Any]) -> None:
     subject = Subject(user_id=uuid.UUID(int=0), home_tenant_id=tenant.tenant_id, login=ACTOR.label,
                       display_name=ACTOR.label)
     acting = RulesActing(subject, TenantScope(tenant.tenant_id, frozenset({tenant.tenant_id}),
                                               tuple(tenant.ancestors)))
-    source = f"{row.matched_kind} {row.matched_key} of {row.matched_tenant}"
     plan = handling.DispatchPlan([u.code for u, _ in leads], [u.code for u, _ in supports],
                                  note=f"dispatched by {source}")
     workflow.step(session, acting.actor, workflow.ORDER_MOVES["dispatch"], order, note=plan.note,
-                  detail={"lead": list(plan.lead_unit_codes), "support": list(plan.support_unit_codes),
-                          "by": row.matched_kind, "key": row.matched_key, "tenant": row.matched_tenant,
-                          "versions": row.versions})
-    await handling._send(session, acting, order, plan, [u for u, _ in leads], [u for u, _ in supports])
+                  detail={"lead": list(plan.lead_unit_codes), "support": list(plan.support_unit_codes), **detail})
+    await handling.send(session, acting, order, plan, [u for u, _ in leads], [u for u, _ in supports])
 
 
-async def _suggestions(session: AsyncSession, scope: TenantScope, eff: service.Effective, decision: Decision,
-                       leads: list[tuple[Unit, str]], facts: Facts, model: classifier.Trained | None,
-                       order: WorkOrder) -> list[dict[str, Any]]:
+def _suggestions(eff: service.Effective, decision: Decision, leads: list[tuple[Unit, str]], facts: Facts,
+                 guess: classifier.Suggestions | None) -> list[dict[str, Any]]:
     """Ranked units for the dispatcher: the configuration's own choice first, then other covering
     catalogue entries (most specific first), then the classifier's top units."""
     out: list[dict[str, Any]] = []
@@ -195,9 +249,8 @@ async def _suggestions(session: AsyncSession, scope: TenantScope, eff: service.E
             for t in entry.targets:
                 if t.unit is not None and t.role != "supporting":
                     add(t.unit, 0.8, f"entry:{entry.eff.item.key}", "a catalogue entry covering the order")
-    if model is not None:
-        for code, p in model.suggest(f"{order.title} {order.content}").units:
-            add(code, p, "classifier", "learnt from the tenant's closed orders")
+    for code, p in guess.units if guess is not None else ():
+        add(code, p, "classifier", "learnt from the tenant's closed orders")
     return out[:8]
 
 

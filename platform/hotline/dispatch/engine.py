@@ -5,8 +5,9 @@ Order of decision for one order:
    category whose keywords or synonyms appear in the text;
 2. the rules run in order — mandatory rules of ancestors first (root first), then every other rule by
    position — and each matching rule applies its actions: the first rule naming lead units decides them
-   (首派负责), later rules may add supporting units; the first to set a response level sets it; any rule
-   may ask for a dispatcher's review or add tags; `stop` ends the run;
+   (首派负责), later rules may add supporting units; the first to set a response level sets it, the first
+   to choose a deadline policy chooses it; any rule may ask for a dispatcher's review or add tags; `stop`
+   ends the run;
 3. when no rule named lead units, the most specific catalogue entry (longest category, then the
    smallest place) that covers the order's category and place decides them.
 A result with lead units and no review is confident and dispatches at once.
@@ -117,6 +118,8 @@ class Decision:
     matched: Effective | None = None
     matched_kind: str | None = None
     level: int | None = None
+    deadline_policy: str | None = None  # a named policy of `workorders.policy`
+    deadline_policy_rule: str | None = None  # the key of the rule that chose it
     review: bool = False
     tags: list[str] = field(default_factory=list)
     rules_matched: list[str] = field(default_factory=list)
@@ -225,6 +228,8 @@ class Engine:
                 decision.supports.extend(t for t in found if t.role not in LEAD_ROLES)
             elif kind == "set_level" and decision.level is None:
                 decision.level = int(action["level"])
+            elif kind == "deadline_policy" and decision.deadline_policy is None:
+                decision.deadline_policy, decision.deadline_policy_rule = str(action["policy"]), rule.key
             elif kind == "review":
                 decision.review = True
             elif kind == "tag" and action["tag"] not in decision.tags:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -96,9 +97,23 @@ class DispatchDecision(TenantRow, Base):
     matched_tenant: Mapped[str | None] = mapped_column(String(40))  # tenant code the matched item comes from
     category_code: Mapped[str | None] = mapped_column(String(20))  # refined (may be a tenant's local code)
     response_level: Mapped[int | None] = mapped_column(Integer)
+    deadline_policy: Mapped[str | None] = mapped_column(String(40))  # the named deadline policy a rule chose
     tags: Mapped[list[str]] = mapped_column(JSONB, default=list)
     suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     trace: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class DispatchSettings(TenantRow, Base):
+    """A tenant's dispatch settings (one row; absent: the defaults)."""
+
+    __tablename__ = "dispatch_settings"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    # The classifier dispatches by itself when its top lead unit is at least this probable; None: never
+    # (the default), it only suggests.
+    classifier_threshold: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    server_default=func.now())
 
 
 class ClassifierModel(TenantRow, Base):
@@ -147,4 +162,5 @@ class HistoryOrder(TenantRow, Base):
 
 
 INHERITED_TABLES = ("dispatch_items", "dispatch_versions")
-TENANT_TABLES = ("dispatch_decisions", "dispatch_classifiers", "dispatch_history_imports", "dispatch_history_orders")
+TENANT_TABLES = ("dispatch_decisions", "dispatch_settings", "dispatch_classifiers", "dispatch_history_imports",
+                 "dispatch_history_orders")

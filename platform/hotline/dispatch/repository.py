@@ -14,6 +14,7 @@ from hotline.dispatch.models import (
     ClassifierModel,
     DispatchDecision,
     DispatchItem,
+    DispatchSettings,
     DispatchVersion,
     HistoryOrder,
 )
@@ -174,6 +175,11 @@ async def history_orders(session: AsyncSession, scope: TenantScope, tenant_id: u
              .where(scope.visible(HistoryOrder), HistoryOrder.tenant_id == tenant_id)
              .order_by(HistoryOrder.created_at.desc()).limit(limit))
     return [(c, cat, unit) for c, cat, unit in (await session.execute(query)).all()]
+
+
+async def settings_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> DispatchSettings | None:
+    query = select(DispatchSettings).where(scope.visible(DispatchSettings), DispatchSettings.tenant_id == tenant_id)
+    return (await session.scalars(query)).one_or_none()
 
 
 async def latest_classifier(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID

@@ -18,6 +18,7 @@ from hotline.dispatch import classifier, decide, importer, service, simulate
 from hotline.dispatch import repository as repo
 from hotline.dispatch.models import ItemKind
 from hotline.dispatch.types import (
+    ClassifierDispatch,
     ClassifierSuggestions,
     DispatchActionType,
     DispatchCategory,
@@ -27,6 +28,7 @@ from hotline.dispatch.types import (
     DispatchExplanation,
     DispatchItemKind,
     DispatchRole,
+    DispatchSettings,
     DispatchSimulation,
     DispatchVersion,
     EntryTrace,
@@ -52,6 +54,7 @@ SimulationResult = Annotated[DispatchSimulation | ValidationErrors, strawberry.u
 ClassifierResult = Annotated[DispatchClassifier | ValidationErrors, strawberry.union("DispatchClassifierResult")]
 SuggestionsResult = Annotated[ClassifierSuggestions | ValidationErrors,
                               strawberry.union("ClassifierSuggestionsResult")]
+SettingsResult = Annotated[DispatchSettings | ValidationErrors, strawberry.union("DispatchSettingsResult")]
 ImportResult = Annotated[HistoryImportResult | ValidationErrors, strawberry.union("HistoryImportResultOrErrors")]
 
 
@@ -68,6 +71,8 @@ class DispatchActionInput:
     type: DispatchActionType
     units: list[UnitTargetInput] | None = None
     level: int | None = None
+    policy: str | None = strawberry.field(default=None, description="DEADLINE_POLICY: a named deadline policy "
+                                                                      "of the tenant's deadline rules.")
     tag: str | None = None
 
 
@@ -144,6 +149,8 @@ def _actions(actions: list[DispatchActionInput]) -> list[dict[str, Any]]:
             item["units"] = _units(a.units)
         elif a.type == DispatchActionType.SET_LEVEL:
             item["level"] = a.level
+        elif a.type == DispatchActionType.DEADLINE_POLICY:
+            item["policy"] = (a.policy or "").strip()
         elif a.type == DispatchActionType.TAG:
             item["tag"] = (a.tag or "").strip()
         out.append(item)
@@ -162,6 +169,9 @@ def _explanation(found: decide.Explanation) -> DispatchExplanation:
         matched_kind=ItemKind(row.matched_kind) if row and row.matched_kind else None,
         matched_key=row.matched_key if row else None, matched_tenant=row.matched_tenant if row else None,
         category_code=row.category_code if row else None, response_level=row.response_level if row else None,
+        deadline_policy=row.deadline_policy if row else None,
+        deadline_policy_rule=row.trace.get("deadline_policy_rule") if row else None,
+        classifier=_classifier_dispatch(row.trace.get("classifier") if row else None),
         tags=list(row.tags) if row else [], review_required=bool(row and row.trace.get("review")),
         problems=list(row.trace.get("problems", [])) if row else [],
         suggestions=[UnitSuggestion(unit_code=s["unit"], score=s["score"], source=s["source"], reason=s["reason"])
@@ -171,6 +181,18 @@ def _explanation(found: decide.Explanation) -> DispatchExplanation:
                          reason=r["reason"]) for r in found.trace["rules"]],
         entries=[EntryTrace(key=e["key"], tenant_code=codes.get(uuid.UUID(e["tenant_id"]), "?"), matched=e["matched"],
                             reason=e["reason"]) for e in found.trace["entries"]])
+
+
+def _classifier_dispatch(found: dict[str, Any] | None) -> ClassifierDispatch | None:
+    if not found:
+        return None
+    return ClassifierDispatch(unit_code=found["unit"], probability=found["probability"],
+                              threshold=found["threshold"], model_version=found["model_version"])
+
+
+def _settings(tenant: Any, row: Any) -> DispatchSettings:
+    return DispatchSettings(tenant_code=tenant.code, classifier_threshold=row.classifier_threshold if row else None,
+                            updated_at=row.updated_at if row else None)
 
 
 def _side(side: simulate.Side) -> SimulatedSide:
@@ -298,6 +320,17 @@ class DispatchQuery:
         row = await repo.latest_classifier(ctx.session, acting.scope, tenant.tenant_id)
         return DispatchClassifier.of(row) if row else None
 
+    @strawberry.field(description="A tenant's dispatch settings (readers of its configuration).",
+                      permission_classes=[SignedIn])
+    async def dispatch_settings(self, info: Info, tenant_code: str | None = None) -> SettingsResult:
+        s = info.context.session
+
+        async def run(a: Acting) -> DispatchSettings:
+            return _settings(*await service.settings(s, a, tenant_code))
+
+        result: SettingsResult = await _readonly(info, run)
+        return result
+
 
 async def _save(info: Info, tenant_code: str | None, reason: str, build: Any) -> DraftItemResult:
     s = info.context.session
@@ -387,6 +420,18 @@ class DispatchMutation:
             return DispatchVersion.of(await service.rollback(s, a, tenant_code, version, reason))
 
         result: VersionResult = await attempt(info.context, change)
+        return result
+
+    @strawberry.mutation(description="Let the classifier dispatch by itself when its top unit is at least "
+                                     "`threshold` probable (0.5–1); null: it only suggests (admins).")
+    async def set_dispatch_classifier_threshold(self, info: Info, threshold: float | None, reason: str,
+                                                tenant_code: str | None = None) -> SettingsResult:
+        s = info.context.session
+
+        async def change(a: Acting) -> DispatchSettings:
+            return _settings(*await service.set_classifier_threshold(s, a, tenant_code, threshold, reason))
+
+        result: SettingsResult = await attempt(info.context, change)
         return result
 
     @strawberry.mutation(description="Retrain the tenant's classifier now from its completed orders and imports.")

@@ -19,7 +19,7 @@ from hotline.dispatch import config, engine, rules
 from hotline.dispatch import repository as repo
 from hotline.dispatch.config import Item, Merged
 from hotline.dispatch.engine import Engine, NationalCategory
-from hotline.dispatch.models import DispatchItem, DispatchVersion, ItemKind
+from hotline.dispatch.models import DispatchItem, DispatchSettings, DispatchVersion, ItemKind
 from hotline.kernel import audit, config_cache
 from hotline.kernel.acting import Acting
 from hotline.kernel.context import Role
@@ -29,12 +29,13 @@ from hotline.kernel.models import utcnow
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Tenant
 from hotline.tenancy.service import tenant_in_scope
+from hotline.workorders import policy as deadline_policy
 
 ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
 READERS = (*ADMINS, Role.DISPATCHER, Role.AGENT, Role.SUPERVISOR, Role.LEADER, Role.ANALYST)
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,59}$")
 CATEGORY_CODE_RE = re.compile(r"^\d{2,12}$")
-ACTIONS = ("dispatch", "set_level", "review", "tag", "stop")
+ACTIONS = ("dispatch", "set_level", "deadline_policy", "review", "tag", "stop")
 MAX_WORDS = 50
 _CACHE_KIND = "dispatch_engine"
 _national: dict[str, NationalCategory] = {}
@@ -175,12 +176,14 @@ class Known:
     tenant: Tenant
     categories: set[str]
     units: dict[str, bool]  # code → active
+    deadline_policies: frozenset[str]  # named policies of the tenant's deadline rules and its ancestors'
 
 
 async def _known(session: AsyncSession, acting: Acting, tenant: Tenant) -> Known:
     draft = await effective(session, acting.scope, tenant, draft=True)
     units = {u.code: u.active for u in await repo.units_of(session, acting.scope, tenant.tenant_id)}
-    return Known(tenant, set(draft.engine.taxonomy), units)
+    deadlines = await deadline_policy.policy_for(session, acting.scope, tenant.tenant_id)
+    return Known(tenant, set(draft.engine.taxonomy), units, deadlines.names)
 
 
 def _check_units(v: Validator, units: Any, path: tuple[str, ...], known: Known, *, need_lead: bool) -> None:
@@ -216,6 +219,13 @@ def _check_actions(v: Validator, actions: Sequence[Mapping[str, Any]], known: Kn
             level = action.get("level")
             v.check(isinstance(level, int) and 1 <= level <= 4, (*here, "level"), "a level from 1 to 4",
                     "out_of_range")
+        elif kind == "deadline_policy":
+            name = action.get("policy")
+            if v.check(isinstance(name, str) and bool(name), (*here, "policy"), "a deadline policy name", "required"):
+                v.check(name in known.deadline_policies, (*here, "policy"),
+                        f"no deadline rule of {known.tenant.name} or its parents names the policy {name!r}"
+                        + (f"; known: {', '.join(sorted(known.deadline_policies))}" if known.deadline_policies
+                           else ""), "unknown_deadline_policy")
         elif kind == "tag":
             tag = action.get("tag")
             v.check(isinstance(tag, str) and 0 < len(tag.strip()) <= 40, (*here, "tag"), "1–40 characters",
@@ -457,6 +467,41 @@ async def view(session: AsyncSession, acting: Acting, tenant_code: str | None, d
     if draft:
         acting.require(tenant.tenant_id, tenant.ancestors, ADMINS)
     return await effective(session, acting.scope, tenant, draft=draft)
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+# Below an even chance the top unit is not even the likelier of two: the classifier never dispatches so.
+MIN_THRESHOLD = 0.5
+
+
+async def settings(session: AsyncSession, acting: Acting, tenant_code: str | None
+                   ) -> tuple[Tenant, DispatchSettings | None]:
+    tenant = await readable_tenant(session, acting, tenant_code)
+    return tenant, await repo.settings_of(session, acting.scope, tenant.tenant_id)
+
+
+async def set_classifier_threshold(session: AsyncSession, acting: Acting, tenant_code: str | None,
+                                   threshold: float | None, reason: str) -> tuple[Tenant, DispatchSettings]:
+    """Let the classifier dispatch by itself when its top unit is at least `threshold` probable (None: never)."""
+    tenant = await admin_tenant(session, acting, tenant_code)
+    v = Validator()
+    why = _reason(v, reason)
+    if threshold is not None:
+        v.check(MIN_THRESHOLD <= threshold <= 1.0, ("threshold",),
+                f"a probability from {MIN_THRESHOLD} to 1, or null to keep the classifier to suggestions",
+                "out_of_range")
+    v.raise_if_any()
+    row = await repo.settings_of(session, acting.scope, tenant.tenant_id)
+    before = {"classifier_threshold": row.classifier_threshold} if row else None
+    if row is None:
+        row = DispatchSettings(tenant_id=tenant.tenant_id, id=new_id())
+        session.add(row)
+    row.classifier_threshold, row.updated_at = threshold, utcnow()
+    await session.flush()
+    audit.record(session, tenant.tenant_id, acting.actor, "dispatch_settings.set", ("dispatch_settings", row.id),
+                 before=before, after={"classifier_threshold": threshold, "reason": why})
+    return tenant, row
 
 
 def raise_if(v: Validator) -> None:

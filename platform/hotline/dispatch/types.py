@@ -35,6 +35,7 @@ class DispatchRole(StrEnum):
 class DispatchActionType(StrEnum):
     DISPATCH = "dispatch"
     SET_LEVEL = "set_level"
+    DEADLINE_POLICY = "deadline_policy"
     REVIEW = "review"
     TAG = "tag"
     STOP = "stop"
@@ -204,6 +205,23 @@ class EntryTrace:
     reason: str
 
 
+@strawberry.type(description="The classifier's own dispatch of an order: its top unit reached the tenant's threshold.")
+class ClassifierDispatch:
+    unit_code: str
+    probability: float
+    threshold: float
+    model_version: str = strawberry.field(description="The classifier that decided (DispatchClassifier.version).")
+
+
+@strawberry.type(description="A tenant's dispatch settings.")
+class DispatchSettings:
+    tenant_code: str
+    classifier_threshold: float | None = strawberry.field(
+        description="The classifier dispatches alone when its top unit is at least this probable; null: never "
+                    "(the default), it only suggests.")
+    updated_at: dt.datetime | None
+
+
 @strawberry.type(description="How an order was dispatched at intake, and why other rules and entries were not used.")
 class DispatchExplanation:
     order_id: uuid.UUID
@@ -216,6 +234,11 @@ class DispatchExplanation:
     matched_tenant: str | None
     category_code: str | None
     response_level: int | None
+    deadline_policy: str | None = strawberry.field(
+        description="The named deadline policy a rule chose; the order's deadlines are computed from it.")
+    deadline_policy_rule: str | None = strawberry.field(description="The key of the rule that chose it.")
+    classifier: ClassifierDispatch | None = strawberry.field(
+        description="Set when the classifier dispatched the order by itself (no rule or entry chose a lead).")
     tags: list[str]
     review_required: bool
     problems: list[str]
@@ -267,6 +290,7 @@ class ClassifierSuggestions:
 
 @strawberry.type
 class DispatchClassifier:
+    version: str = strawberry.field(description="The model's id; a classifier dispatch records it.")
     trained_at: dt.datetime
     samples: int
     category_accuracy: float | None = strawberry.field(description="k-fold cross-validated share of right answers.")
@@ -276,8 +300,9 @@ class DispatchClassifier:
 
     @classmethod
     def of(cls, row: models.ClassifierModel) -> DispatchClassifier:
-        return cls(trained_at=row.created_at, samples=row.samples, category_accuracy=row.category_accuracy,
-                   unit_accuracy=row.unit_accuracy, folds=row.folds, trigger=row.trigger)
+        return cls(version=str(row.id), trained_at=row.created_at, samples=row.samples,
+                   category_accuracy=row.category_accuracy, unit_accuracy=row.unit_accuracy, folds=row.folds,
+                   trigger=row.trigger)
 
 
 @strawberry.type

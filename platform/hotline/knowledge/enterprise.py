@@ -8,6 +8,9 @@ specialist is the active one of that department with the domain and the fewest o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.kernel import audit, calendar
 from hotline.kernel.acting import Acting
 from hotline.kernel.calendar import DurationUnit
-from hotline.kernel.context import Role
+from hotline.kernel.context import Actor, Role
 from hotline.kernel.errors import DomainError, Validator, forbidden, not_found
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
+from hotline.kernel.scope import TenantScope
 from hotline.knowledge import repository as repo
 from hotline.knowledge.models import Enterprise, EnterpriseQuestion, PolicyRoute, QuestionStatus, Specialist
 from hotline.tenancy import repository as tenancy_repo
@@ -213,6 +217,65 @@ async def escalate(session: AsyncSession, acting: Acting, question_id: uuid.UUID
                  ("enterprise_question", question.id), after={"department": question.escalated_to,
                                                                "reason": question.escalation_reason})
     return question
+
+
+def key_hash(key: str) -> str:
+    """An access key is 32 random bytes: a plain SHA-256 is enough to keep it out of the database."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def issue_access_key(session: AsyncSession, acting: Acting, credit_code: str) -> tuple[Enterprise, str]:
+    """A new key with which the enterprise follows its own questions (the previous key stops working).
+
+    The key is returned once; only its hash is kept. It opens nothing but this enterprise's history."""
+    tenant = await _line(session, acting)
+    _staff(acting, tenant)
+    enterprise = await repo.enterprise_by_code(session, acting.scope, tenant.tenant_id, _code(credit_code))
+    if enterprise is None:
+        raise not_found(("creditCode",), "enterprise")
+    key = secrets.token_urlsafe(32)
+    enterprise.access_key_hash = key_hash(key)
+    await session.flush()
+    audit.record(session, tenant.tenant_id, acting.actor, "enterprise.access_key_issued", ("enterprise", enterprise.id),
+                 after={"credit_code": enterprise.credit_code})
+    return enterprise, key
+
+
+async def own_history(session: AsyncSession, tenant_id: uuid.UUID, credit_code: str, key: str
+                      ) -> tuple[Enterprise, Sequence[EnterpriseQuestion]] | None:
+    """The enterprise's own questions when the key is its current one; None otherwise (an unknown code and
+    a wrong key look the same). Runs in a transaction scoped to the line alone."""
+    scope = TenantScope.single(tenant_id)
+    enterprise = await repo.enterprise_by_code(session, scope, tenant_id, _code(credit_code))
+    if enterprise is None or not enterprise.access_key_hash or not key or \
+            not hmac.compare_digest(enterprise.access_key_hash, key_hash(key)):
+        return None
+    return enterprise, await repo.questions(session, scope, tenant_id, enterprise_id=enterprise.id)
+
+
+OVERDUE_ACTOR = Actor.system("knowledge.overdue_questions")
+
+
+async def escalate_overdue(session: AsyncSession, now: dt.datetime, limit: int = 500) -> int:
+    """Escalate every question its specialist did not answer by its deadline to the question's department.
+
+    Runs on the system role (every line at once). Idempotent: an escalated question is no longer
+    `assigned`, so a second sweep finds nothing; rows another sweep holds are skipped."""
+    overdue = await repo.system_overdue_questions(session, now, limit)
+    for question in overdue:
+        question.status = QuestionStatus.ESCALATED
+        question.escalated_to = question.department or "未指定部门"
+        question.escalation_reason = (f"not answered by its deadline "
+                                      f"{question.due_at.astimezone(calendar.TIMEZONE):%Y-%m-%d %H:%M}"
+                                      if question.due_at else "not answered by its deadline")
+        question.escalated_at = now
+        question.overdue_notified = True
+        audit.record(session, question.tenant_id, OVERDUE_ACTOR, "enterprise_question.escalated",
+                     ("enterprise_question", question.id),
+                     after={"department": question.escalated_to, "reason": question.escalation_reason,
+                            "overdue": True})
+    await session.flush()
+    return len(overdue)
 
 
 async def history(session: AsyncSession, acting: Acting, credit_code: str) -> tuple[Enterprise,

@@ -27,6 +27,7 @@ from hotline.knowledge.models import (
     Notice,
     Override,
     PolicyRoute,
+    QuestionStatus,
     ShareScope,
     Specialist,
     Term,
@@ -213,6 +214,12 @@ async def notices_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.
     return (await session.scalars(query.order_by(Notice.created_at.desc()).limit(limit))).all()
 
 
+async def notices_by_ids(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID,
+                         ids: Sequence[uuid.UUID]) -> Sequence[Notice]:
+    query = select(Notice).where(scope.visible(Notice), Notice.tenant_id == tenant_id, Notice.id.in_(list(ids)))
+    return (await session.scalars(query.with_for_update())).all()
+
+
 async def system_unreported_usages(session: AsyncSession, limit: int) -> Sequence[Usage]:
     query = (select(Usage).where(Usage.reported_at.is_(None)).order_by(Usage.created_at).limit(limit)
              .with_for_update(skip_locked=True))
@@ -239,6 +246,15 @@ async def system_expiring(session: AsyncSession, until: dt.date, limit: int) -> 
                                    or_(Article.expiry_reminded_for.is_(None),
                                        Article.expiry_reminded_for != Article.expires_on))
              .order_by(Article.expires_on).limit(limit).with_for_update(skip_locked=True))
+    return (await session.scalars(query)).all()
+
+
+async def system_overdue_questions(session: AsyncSession, now: dt.datetime, limit: int
+                                  ) -> Sequence[EnterpriseQuestion]:
+    """Questions still waiting for their specialist past their deadline (every line; the sweep's path)."""
+    query = (select(EnterpriseQuestion).where(EnterpriseQuestion.status == QuestionStatus.ASSIGNED,
+                                              EnterpriseQuestion.due_at < now)
+             .order_by(EnterpriseQuestion.due_at).limit(limit).with_for_update(skip_locked=True))
     return (await session.scalars(query)).all()
 
 

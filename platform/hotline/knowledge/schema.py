@@ -18,6 +18,7 @@ from hotline.kernel.errors import DomainError
 from hotline.knowledge import enterprise, importing, models, service
 from hotline.knowledge import repository as repo
 from hotline.knowledge.types import (
+    EnterpriseAccessKey,
     EnterpriseAccount,
     EnterpriseHistory,
     EnterpriseQuestion,
@@ -63,6 +64,7 @@ DoneResult = Annotated[Done | ValidationErrors, strawberry.union("KnowledgeDoneR
 QuestionResult = Annotated[EnterpriseQuestion | ValidationErrors, strawberry.union("EnterpriseQuestionResult")]
 QuestionListResult = Annotated[EnterpriseQuestionList | ValidationErrors,
                                strawberry.union("EnterpriseQuestionListResult")]
+AccessKeyResult = Annotated[EnterpriseAccessKey | ValidationErrors, strawberry.union("EnterpriseAccessKeyResult")]
 HistoryResult = Annotated[EnterpriseHistory | ValidationErrors, strawberry.union("EnterpriseHistoryResult")]
 SpecialistResult = Annotated[PolicySpecialist | ValidationErrors, strawberry.union("PolicySpecialistResult")]
 SpecialistListResult = Annotated[PolicySpecialistList | ValidationErrors,
@@ -219,6 +221,26 @@ def _decode(data: KnowledgeImportInput) -> Iterator[dict[str, str]]:
 
 @strawberry.type
 class KnowledgeMutation:
+    @strawberry.mutation(description="一企来: issue an enterprise its access key to follow its own questions "
+                                     "(the line's staff; replaces the previous key).")
+    async def issue_enterprise_access_key(self, info: Info, credit_code: str) -> AccessKeyResult:
+        async def run(acting: Acting) -> EnterpriseAccessKey:
+            found, key = await enterprise.issue_access_key(info.context.session, acting, credit_code)
+            return EnterpriseAccessKey(enterprise=EnterpriseAccount.of(found), access_key=key)
+
+        result: AccessKeyResult = await attempt(info.context, run)
+        return result
+
+    @strawberry.mutation(description="Mark notices of your articles read; knowledgeNotices(unreadOnly: true) "
+                                     "leaves them out. Marking again changes nothing.")
+    async def mark_knowledge_notices_read(self, info: Info, notice_ids: list[uuid.UUID]) -> NoticeListResult:
+        async def run(acting: Acting) -> KnowledgeNoticeList:
+            rows = await service.mark_notices_read(info.context.session, acting, notice_ids)
+            return KnowledgeNoticeList(items=[KnowledgeNotice.of(n) for n in rows])
+
+        result: NoticeListResult = await attempt(info.context, run)
+        return result
+
     @strawberry.mutation(description="A new article (a draft) of the acting hotline.")
     async def create_knowledge_article(self, info: Info, input: KnowledgeArticleInput) -> ArticleResult:
         s = info.context.session

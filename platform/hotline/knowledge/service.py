@@ -657,6 +657,27 @@ async def notices(session: AsyncSession, acting: Acting, unread_only: bool, limi
     return await repo.notices_of(session, acting.scope, tenant.tenant_id, unread_only, max(1, min(limit, 200)))
 
 
+async def mark_notices_read(session: AsyncSession, acting: Acting, notice_ids: Sequence[uuid.UUID]
+                            ) -> Sequence[Notice]:
+    """Mark the tenant's notices read (again: no change); an id that is not one of them is not found."""
+    tenant = await _tenant(session, acting.scope, acting.tenant_id)
+    if not may_edit(acting, tenant):
+        raise forbidden("notices go to the articles' owners")
+    wanted = list(dict.fromkeys(notice_ids))
+    v = Validator()
+    v.check(0 < len(wanted) <= 200, ("noticeIds",), "1 to 200 notices", "out_of_range")
+    v.raise_if_any()
+    found = {n.id: n for n in await repo.notices_by_ids(session, acting.scope, tenant.tenant_id, wanted)}
+    for i, notice_id in enumerate(notice_ids):
+        if notice_id not in found:
+            raise not_found(("noticeIds", str(i)), "notice")
+    now = utcnow()
+    for notice in found.values():
+        notice.read_at = notice.read_at or now
+    await session.flush()
+    return [found[i] for i in wanted]
+
+
 def data_of(article: Article) -> ArticleData:
     return ArticleData(
         kind=ArticleKind(article.kind), title=article.title, body=article.body, question=article.question,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.kernel import jobs, outbox, runtime, scheduler
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
+from hotline.knowledge import enterprise
 from hotline.knowledge import repository as repo
 from hotline.knowledge.models import Notice, NoticeKind, UsageKind
 
@@ -66,8 +67,9 @@ async def sweep() -> None:
     async with runtime.database().system_transaction() as session:
         folded = await fold_usage(session)
         reminded = await remind_expiring(session, utcnow().date())
-    if folded or reminded:
-        log.info("knowledge.swept", folded=folded, reminded=reminded)
+        escalated = await enterprise.escalate_overdue(session, utcnow())
+    if folded or reminded or escalated:
+        log.info("knowledge.swept", folded=folded, reminded=reminded, escalated=escalated)
 
 
 @jobs.job(EXPIRY_ACTOR)

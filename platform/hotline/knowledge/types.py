@@ -282,6 +282,14 @@ class EnterpriseQuestionList:
     items: list[EnterpriseQuestion]
 
 
+@strawberry.type(description="An enterprise's access key, shown once: with it the enterprise follows its own "
+                                 "questions at /api/public/{lineCode}/enterprises/{creditCode}/questions "
+                                 "(header X-Enterprise-Key). A new key replaces the previous one.")
+class EnterpriseAccessKey:
+    enterprise: EnterpriseAccount
+    access_key: str
+
+
 @strawberry.type
 class EnterpriseHistory:
     enterprise: EnterpriseAccount

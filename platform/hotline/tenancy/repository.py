@@ -40,6 +40,12 @@ async def tenant_by_code(session: AsyncSession, scope: TenantScope, code: str) -
     return (await session.scalars(query)).one_or_none()
 
 
+async def tenant_serving(session: AsyncSession, scope: TenantScope, division_code: str) -> Tenant | None:
+    """The tenant of the scope that serves a division (a division's callers have one hotline)."""
+    query = select(Tenant).where(scope.visible(Tenant), Tenant.division_code == division_code).limit(1)
+    return (await session.scalars(query)).first()
+
+
 async def tenants_by_ids(session: AsyncSession, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Tenant]:
     allowed = [i for i in ids if scope.contains(i)]
     if not allowed:

@@ -87,7 +87,7 @@ async def create_tenant(session: AsyncSession, acting: Acting, data: NewTenant) 
     """A province admin opens a hotline below a tenant of its subtree; provisioning follows by outbox."""
     parent = await visible_tenant(session, acting, data.parent_code, ("parentCode",))
     acting.require(parent.tenant_id, parent.ancestors, (Role.PROVINCE_ADMIN,))
-    await _validate_new_tenant(session, parent, data)
+    await _validate_new_tenant(session, acting.scope, parent, data)
     tenant = Tenant(tenant_id=new_id(), parent_id=parent.tenant_id, ancestors=[*parent.ancestors, parent.tenant_id],
                     code=data.code, name=data.name.strip(), kind=data.kind, division_code=data.division_code,
                     status=TenantStatus.ACTIVE)
@@ -105,7 +105,8 @@ async def create_tenant(session: AsyncSession, acting: Acting, data: NewTenant) 
     return tenant
 
 
-async def _validate_new_tenant(session: AsyncSession, parent: Tenant, data: NewTenant) -> None:
+async def _validate_new_tenant(session: AsyncSession, scope: TenantScope, parent: Tenant, data: NewTenant
+                               ) -> None:
     v = Validator()
     v.check(bool(CODE_RE.match(data.code)), ("code",), "code: 2–40 letters, digits, - or _", "invalid_format")
     v.check(bool(data.name.strip()), ("name",), "name is required", "required")
@@ -116,7 +117,12 @@ async def _validate_new_tenant(session: AsyncSession, parent: Tenant, data: NewT
                                      "a city or county needs its division code", "required"):
         region = await repo.region(session, data.division_code or "")
         ok = region is not None and region.level == level and _within(region.code, parent.division_code)
-        v.check(ok, ("divisionCode",), f"not a {level} division code within {parent.name}", "invalid_division")
+        if v.check(ok, ("divisionCode",), f"not a {level} division code within {parent.name}", "invalid_division"):
+            # Every division of the subtree is inside the acting province admin's scope, so a scoped read
+            # finds the tenant that already serves it.
+            taken = await repo.tenant_serving(session, scope, data.division_code or "")
+            v.check(taken is None, ("divisionCode",),
+                    f"{taken.name if taken else ''} already serves this division", "division_taken")
     v.raise_if_any()
 
 

@@ -28,7 +28,7 @@ from hotline.workorders.policy import Limits, limits_for
 
 async def _limits(session: AsyncSession, scope: TenantScope, order: WorkOrder) -> Limits:
     return await limits_for(session, scope, order.tenant_id, order.response_level, order.request_type,
-                            order.category_code)
+                            order.category_code, order.deadline_policy)
 
 
 async def _due(session: AsyncSession, scope: TenantScope, order: WorkOrder, start: dt.datetime,

@@ -89,8 +89,12 @@ async def _assign(session: AsyncSession, acting: Acting, order: WorkOrder, unit:
     return assignment
 
 
-async def _send(session: AsyncSession, acting: Acting, order: WorkOrder, plan: DispatchPlan, leads: list[Unit],
-                supports: list[Unit]) -> list[Assignment]:
+async def send(session: AsyncSession, acting: Acting, order: WorkOrder, plan: DispatchPlan, leads: list[Unit],
+               supports: list[Unit]) -> list[Assignment]:
+    """Assign an order to units already resolved in its tenant (lead first, then supporting).
+
+    The caller has checked the move and recorded the dispatch step: a dispatcher's `dispatch` below, or
+    the dispatch rules and the classifier at intake (`dispatch.decide`)."""
     if len(leads) > 1 or order.dispatch_mode is None:
         order.dispatch_mode = "joint" if len(leads) > 1 else "single"
     made = [await _assign(session, acting, order, u, AssignmentRole.LEAD, note=plan.note) for u in leads]
@@ -107,7 +111,7 @@ async def dispatch(session: AsyncSession, acting: Acting, order_id: uuid.UUID, p
     leads, supports = await _resolve_units(session, acting, plan)
     workflow.step(session, acting.actor, move, order, note=plan.note,
                   detail={"lead": [u.code for u in leads], "support": [u.code for u in supports]})
-    await _send(session, acting, order, plan, leads, supports)
+    await send(session, acting, order, plan, leads, supports)
     return order
 
 
@@ -168,7 +172,7 @@ async def approve_return(session: AsyncSession, acting: Acting, assignment_id: u
         workflow.record_event(session, acting.actor, order, "redispatch", before=order.state, after=order.state,
                               note=redispatch.note, detail={"lead": [u.code for u in leads],
                                                             "support": [u.code for u in supports]})
-        await _send(session, acting, order, redispatch, leads, supports)
+        await send(session, acting, order, redispatch, leads, supports)
     elif not await _open_leads(session, acting, order):
         workflow.step(session, acting.actor, workflow.ORDER_MOVES["back_to_dispatch"], order,
                       note="the lead unit's return was approved")

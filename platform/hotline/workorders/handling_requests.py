@@ -101,7 +101,7 @@ def _decide(acting: Acting, request: HandlingRequest, status: RequestStatus, not
 async def _days_allowed(session: AsyncSession, acting: Acting, order: WorkOrder) -> float:
     """The policy's extension maximum for this order, in working days."""
     limits = await limits_for(session, acting.scope, order.tenant_id, order.response_level, order.request_type,
-                              order.category_code)
+                              order.category_code, order.deadline_policy)
     amount, unit = limits.extension_max
     if unit == DurationUnit.WORKING_DAYS:
         return amount
@@ -236,7 +236,7 @@ async def _paused(session: AsyncSession, acting: Acting, order: WorkOrder, start
                   end: dt.datetime) -> tuple[dt.timedelta, Duration | None]:
     """The time the suspension took off the reply clock, counted as the reply limit counts."""
     limits = await limits_for(session, acting.scope, order.tenant_id, order.response_level, order.request_type,
-                              order.category_code)
+                              order.category_code, order.deadline_policy)
     if limits.reply is not None and limits.reply[1] == DurationUnit.NATURAL_HOURS:
         return end - start, limits.reply
     spent, _beyond = await working_time_between(session, acting.scope, order.tenant_id, start, end)

@@ -190,6 +190,8 @@ class WorkOrder(TenantRow, Base):
     enterprise_name: Mapped[str | None] = mapped_column(String(200))
     enterprise_credit_code: Mapped[str | None] = mapped_column(String(18))  # 统一社会信用代码
     response_level: Mapped[int] = mapped_column(SmallInteger)  # 四级响应: 1 most urgent
+    # A named deadline policy a dispatch rule chose (`workorders.policy`); None: the ordinary rules.
+    deadline_policy: Mapped[str | None] = mapped_column(String(40))
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     direct_answer: Mapped[str | None] = mapped_column(Text)  # 直办: what was answered on the call
     dispatch_mode: Mapped[str | None] = mapped_column(String(10))  # single | joint (联合双派)

@@ -17,7 +17,13 @@ Which rule decides a limit for an order of (level, type, category) in tenant T:
 3. among equally specific rules, the nearest tenant's: T's own, then its parent's, … then the
    built-in defaults below, which play the part of an ancestor above every root.
 
-So a tenant overrides an inherited rule by setting a rule with the same key. The API shows every
+So a tenant overrides an inherited rule by setting a rule with the same key.
+
+Named policies: a rule may carry a policy name (e.g. `fast_track`); it then applies only to orders that
+a dispatch rule put under that policy (action `deadline_policy`, `work_orders.deadline_policy`), and is
+more specific than any rule without a name. Limits the named rules do not set fall through to the
+ordinary rules, so a named policy states only what differs. The names a tenant can choose are those of
+its own and its ancestors' rules. The API shows every
 effective limit with the tenant (or built-in default) it comes from.
 
 Built-in defaults (the figures of DOMAIN.md; every one can be overridden per tenant). Response level 1
@@ -70,6 +76,7 @@ ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
 RESPONSE_LEVELS = range(1, 5)
 # The request types of DOMAIN.md (咨询 求助 投诉 举报 建议 表扬), as work orders store them.
 REQUEST_TYPES = ("consultation", "help", "complaint", "report", "suggestion", "praise")
+POLICY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 CATEGORY_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 # Generous upper bounds that catch typing mistakes (500 working days is two years).
 MAX_AMOUNT = {DurationUnit.WORKING_DAYS: 500, DurationUnit.WORKING_HOURS: 4000, DurationUnit.NATURAL_HOURS: 8760}
@@ -109,10 +116,11 @@ class DeadlineRule(TenantRow, Base):
 
     __tablename__ = "deadline_rules"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "response_level", "request_type", "category_code",
+        UniqueConstraint("tenant_id", "policy", "response_level", "request_type", "category_code",
                          name="uq_deadline_rules_key", postgresql_nulls_not_distinct=True),
     )
 
+    policy: Mapped[str | None] = mapped_column(String(40))  # a named policy; None: every order
     response_level: Mapped[int | None] = mapped_column(SmallInteger)
     request_type: Mapped[str | None] = mapped_column(String(20))
     category_code: Mapped[str | None] = mapped_column(String(40))
@@ -137,28 +145,31 @@ class Rule:
     category_code: str | None
     limits: Mapping[LimitKind, Duration | None]
     mandatory: bool = False
+    policy: str | None = None
 
     @property
-    def specificity(self) -> tuple[int, int, int]:
-        """Compared as a tuple: the category's length, then a request type, then a response level."""
-        return (len(self.category_code or ""), int(self.request_type is not None),
+    def specificity(self) -> tuple[int, int, int, int]:
+        """Compared as a tuple: a policy name, the category's length, then a request type, then a level."""
+        return (int(self.policy is not None), len(self.category_code or ""), int(self.request_type is not None),
                 int(self.response_level is not None))
 
-    def matches(self, level: int, request_type: str, category_code: str | None) -> bool:
-        return ((self.response_level is None or self.response_level == level)
+    def matches(self, level: int, request_type: str, category_code: str | None, policy: str | None = None) -> bool:
+        return ((self.policy is None or self.policy == policy)
+                and (self.response_level is None or self.response_level == level)
                 and (self.request_type is None or self.request_type == request_type)
                 and _within(category_code, self.category_code))
 
     def covers(self, other: Rule) -> bool:
         """Every order `other` matches, this rule matches too."""
-        return ((self.response_level is None or self.response_level == other.response_level)
+        return ((self.policy is None or self.policy == other.policy)
+                and (self.response_level is None or self.response_level == other.response_level)
                 and (self.request_type is None or self.request_type == other.request_type)
                 and _within(other.category_code, self.category_code))
 
     @classmethod
     def of(cls, row: DeadlineRule) -> Rule:
         return cls(row.tenant_id, row.id, row.response_level, row.request_type, row.category_code,
-                   decode_limits(row.limits), row.mandatory)
+                   decode_limits(row.limits), row.mandatory, row.policy)
 
 
 def _within(category_code: str | None, rule_code: str | None) -> bool:
@@ -166,8 +177,8 @@ def _within(category_code: str | None, rule_code: str | None) -> bool:
     return rule_code is None or (category_code is not None and category_code.startswith(rule_code))
 
 
-def _descending(key: tuple[int, int, int]) -> tuple[int, int, int]:
-    return -key[0], -key[1], -key[2]
+def _descending(key: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(-k for k in key)
 
 
 def decode_limits(stored: Mapping[str, Any]) -> dict[LimitKind, Duration | None]:
@@ -219,11 +230,17 @@ class Policy:
     chain: Chain
     rules: tuple[Rule, ...]
 
-    def _rank(self, rule: Rule) -> tuple[tuple[int, int, int], int]:
+    def _rank(self, rule: Rule) -> tuple[tuple[int, ...], int]:
         return _descending(rule.specificity), self.chain.depth(rule.tenant_id)
 
-    def resolve(self, level: int, request_type: str, category_code: str | None) -> dict[LimitKind, Effective]:
-        matching = [r for r in self.rules if r.matches(level, request_type, category_code)]
+    @property
+    def names(self) -> frozenset[str]:
+        """The named policies a dispatch rule of this tenant may choose (its own and its ancestors')."""
+        return frozenset(r.policy for r in self.rules if r.policy is not None)
+
+    def resolve(self, level: int, request_type: str, category_code: str | None,
+                policy: str | None = None) -> dict[LimitKind, Effective]:
+        matching = [r for r in self.rules if r.matches(level, request_type, category_code, policy)]
         own = self.chain.tenant.tenant_id
         out: dict[LimitKind, Effective] = {}
         for kind in LimitKind:
@@ -236,8 +253,8 @@ class Policy:
             out[kind] = Effective(kind, rule.limits[kind], rule)
         return out
 
-    def limits(self, level: int, request_type: str, category_code: str | None) -> Limits:
-        e = self.resolve(level, request_type, category_code)
+    def limits(self, level: int, request_type: str, category_code: str | None, policy: str | None = None) -> Limits:
+        e = self.resolve(level, request_type, category_code, policy)
         return_window, extension_max = e[K.RETURN_WINDOW].duration, e[K.EXTENSION_MAX].duration
         assert return_window is not None and extension_max is not None  # never disabled (validated)
         return Limits(sign_for=e[K.SIGN_FOR].duration, first_contact=e[K.FIRST_CONTACT].duration,
@@ -272,9 +289,11 @@ async def system_rules_of(session: AsyncSession, tenant_ids: Sequence[uuid.UUID]
 
 
 async def rule_by_key(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, level: int | None,
-                      request_type: str | None, category_code: str | None) -> DeadlineRule | None:
+                      request_type: str | None, category_code: str | None, policy: str | None = None
+                      ) -> DeadlineRule | None:
     query = select(DeadlineRule).where(
         scope.visible(DeadlineRule), DeadlineRule.tenant_id == tenant_id,
+        DeadlineRule.policy.is_(None) if policy is None else DeadlineRule.policy == policy,
         DeadlineRule.response_level.is_(None) if level is None else DeadlineRule.response_level == level,
         DeadlineRule.request_type.is_(None) if request_type is None else DeadlineRule.request_type == request_type,
         DeadlineRule.category_code.is_(None) if category_code is None
@@ -324,23 +343,24 @@ def _check_order_key(level: int, request_type: str, category_code: str | None) -
 
 
 async def limits_for(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, response_level: int,
-                     request_type: str, category_code: str | None) -> Limits:
+                     request_type: str, category_code: str | None, policy: str | None = None) -> Limits:
     """The limits that apply to an order of the tenant (see the module docstring for the order).
 
     Raises `DomainError` with field paths for a bad level, request type or category code, and
     not_found when the tenant is outside the scope.
     """
     _check_order_key(response_level, request_type, category_code)
-    policy = await policy_for(session, scope, tenant_id)
-    return policy.limits(response_level, request_type, category_code)
+    found = await policy_for(session, scope, tenant_id)
+    return found.limits(response_level, request_type, category_code, policy)
 
 
 async def explain_limits(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, response_level: int,
-                         request_type: str, category_code: str | None) -> tuple[Policy, list[Effective]]:
+                         request_type: str, category_code: str | None, policy: str | None = None
+                         ) -> tuple[Policy, list[Effective]]:
     """Every effective limit with the rule (and so the tenant) it comes from, for admins."""
     _check_order_key(response_level, request_type, category_code)
-    policy = await policy_for(session, scope, tenant_id, with_labels=True)
-    return policy, list(policy.resolve(response_level, request_type, category_code).values())
+    found = await policy_for(session, scope, tenant_id, with_labels=True)
+    return found, list(found.resolve(response_level, request_type, category_code, policy).values())
 
 
 @dataclass(frozen=True)
@@ -350,14 +370,18 @@ class RuleInput:
     category_code: str | None
     limits: Sequence[tuple[LimitKind, float | None, DurationUnit | None]]  # (kind, amount, unit); None: disabled
     mandatory: bool = False
+    policy: str | None = None  # a named policy that dispatch rules choose; None: every order
 
 
 def rule_snapshot(row: DeadlineRule) -> dict[str, object]:
-    return {"response_level": row.response_level, "request_type": row.request_type,
+    return {"policy": row.policy, "response_level": row.response_level, "request_type": row.request_type,
             "category_code": row.category_code, "limits": row.limits, "mandatory": row.mandatory}
 
 
 def _check_rule(v: Validator, data: RuleInput) -> dict[LimitKind, Duration | None]:
+    if data.policy is not None:
+        v.check(bool(POLICY_RE.match(data.policy)), ("policy",),
+                "a policy name: 1–40 lower-case letters, digits, '_' or '-'", "invalid_format")
     if data.response_level is not None:
         v.check(data.response_level in RESPONSE_LEVELS, ("responseLevel",), "a response level from 1 to 4",
                 "out_of_range")
@@ -407,7 +431,8 @@ async def set_rule(session: AsyncSession, acting: Acting, tenant_code: str | Non
         v.check(False, ("mandatory",), "only a province admin makes rules mandatory", "forbidden")
     v.raise_if_any()
     policy = await policy_for(session, acting.scope, tenant.tenant_id, with_labels=True)
-    candidate = Rule(tenant.tenant_id, None, data.response_level, data.request_type, data.category_code, limits)
+    candidate = Rule(tenant.tenant_id, None, data.response_level, data.request_type, data.category_code, limits,
+                     policy=data.policy)
     locks = policy.locks_on(candidate)
     for i, (kind, _, _) in enumerate(data.limits):
         if kind in locks:
@@ -416,10 +441,11 @@ async def set_rule(session: AsyncSession, acting: Acting, tenant_code: str | Non
                     f"locked by a mandatory rule of {owner.name if owner else 'an ancestor'}", "locked")
     v.raise_if_any()
     row = await rule_by_key(session, acting.scope, tenant.tenant_id, data.response_level, data.request_type,
-                            data.category_code)
+                            data.category_code, data.policy)
     before = rule_snapshot(row) if row else None
     if row is None:
-        row = DeadlineRule(tenant_id=tenant.tenant_id, id=new_id(), response_level=data.response_level,
+        row = DeadlineRule(tenant_id=tenant.tenant_id, id=new_id(), policy=data.policy,
+                           response_level=data.response_level,
                            request_type=data.request_type, category_code=data.category_code,
                            limits=encode_limits(limits), mandatory=data.mandatory)
         session.add(row)
@@ -453,7 +479,7 @@ async def rules_view(session: AsyncSession, scope: TenantScope, tenant_id: uuid.
     """The tenant's own rules (and its ancestors' and the built-ins when asked), nearest first."""
     policy = await policy_for(session, scope, tenant_id, with_labels=True)
     rules = [r for r in policy.rules if include_inherited or r.tenant_id == tenant_id]
-    rules.sort(key=lambda r: (policy.chain.depth(r.tenant_id), r.specificity, r.response_level or 0,
+    rules.sort(key=lambda r: (policy.chain.depth(r.tenant_id), r.specificity, r.policy or "", r.response_level or 0,
                               r.request_type or "", r.category_code or ""))
     return policy, rules
 

@@ -17,7 +17,7 @@ from hotline.kernel.calendar import Duration
 from hotline.kernel.calendar import DurationUnit as UnitValue
 from hotline.kernel.errors import DomainError
 from hotline.tenancy.service import tenant_in_scope
-from hotline.workorders import policy
+from hotline.workorders import policy as policies
 from hotline.workorders.policy import LimitKind as LimitKindValue
 
 PolicyLimitKind = strawberry.enum(LimitKindValue, name="PolicyLimitKind")
@@ -40,6 +40,7 @@ class RuleLimit:
 @strawberry.type(description="A deadline rule; fromTenant is null for a built-in default.")
 class DeadlineRule:
     id: uuid.UUID | None
+    policy: str | None = strawberry.field(description="A named policy that dispatch rules choose; null: every order.")
     response_level: int | None
     request_type: str | None
     category_code: str | None
@@ -49,8 +50,8 @@ class DeadlineRule:
     from_tenant: SourceTenant | None
 
     @classmethod
-    def of(cls, rule: policy.Rule, chain: Chain) -> DeadlineRule:
-        return cls(id=rule.id, response_level=rule.response_level, request_type=rule.request_type,
+    def of(cls, rule: policies.Rule, chain: Chain) -> DeadlineRule:
+        return cls(id=rule.id, policy=rule.policy, response_level=rule.response_level, request_type=rule.request_type,
                    category_code=rule.category_code, mandatory=rule.mandatory, built_in=rule.tenant_id is None,
                    limits=[RuleLimit.of(k, v) for k, v in sorted(rule.limits.items())],
                    from_tenant=SourceTenant.of(chain.label(rule.tenant_id), chain))
@@ -87,17 +88,18 @@ class DeadlinePolicy:
     async def rules(self, info: Info, include_inherited: bool = True) -> list[DeadlineRule]:
         ctx = info.context
         acting = ctx.require_acting()
-        found, rules = await policy.rules_view(ctx.session, acting.scope, self.tenant_id, include_inherited)
+        found, rules = await policies.rules_view(ctx.session, acting.scope, self.tenant_id, include_inherited)
         return [DeadlineRule.of(r, found.chain) for r in rules]
 
-    @strawberry.field(description="The limits an order of this level, type and category gets, and where from.")
+    @strawberry.field(description="The limits an order of this level, type, category (and named policy) gets, "
+                                  "and where from.")
     async def limits(self, info: Info, response_level: int, request_type: str,
-                     category_code: str | None = None) -> EffectiveLimitsResult:
+                     category_code: str | None = None, policy: str | None = None) -> EffectiveLimitsResult:
         ctx = info.context
         acting = ctx.require_acting()
         try:
-            found, items = await policy.explain_limits(ctx.session, acting.scope, self.tenant_id, response_level,
-                                                       request_type, category_code)
+            found, items = await policies.explain_limits(ctx.session, acting.scope, self.tenant_id, response_level,
+                                                       request_type, category_code, policy)
         except DomainError as error:
             return ValidationErrors.of(error)
         out = []
@@ -122,7 +124,7 @@ class DeadlinePolicyQuery:
         except DomainError:
             return None
         return DeadlinePolicy(tenant_id=tenant.tenant_id, tenant_code=tenant.code,
-                              request_types=list(policy.REQUEST_TYPES))
+                              request_types=list(policies.REQUEST_TYPES))
 
 
 @strawberry.input(description="A limit to set: amount and unit, or disabled: true (not for returnWindow/extensionMax).")
@@ -133,13 +135,16 @@ class RuleLimitInput:
     disabled: bool = False
 
 
-@strawberry.input(description="A rule replaces the tenant's rule with the same key (level, type, category).")
+@strawberry.input(description="A rule replaces the tenant's rule with the same key (policy, level, type, category).")
 class SetDeadlineRuleInput:
     limits: list[RuleLimitInput]
     response_level: int | None = None
     request_type: str | None = strawberry.field(
         default=None, description="consultation, help, complaint, report, suggestion or praise; null: any")
     category_code: str | None = None
+    policy: str | None = strawberry.field(
+        default=None, description="A policy name (e.g. fast_track): the rule applies only to orders a dispatch "
+                                  "rule put under it; null: every order")
     mandatory: bool = strawberry.field(default=False, description="Province admins: descendants cannot override.")
     tenant_code: str | None = strawberry.field(default=None, description="Default: the acting tenant.")
 
@@ -156,16 +161,17 @@ class DeadlinePolicyMutation:
     @strawberry.mutation(description="Create or replace a deadline rule of a tenant (admins).")
     async def set_deadline_rule(self, info: Info, input: SetDeadlineRuleInput) -> DeadlineRuleResult:
         s = info.context.session
-        data = policy.RuleInput(
+        data = policies.RuleInput(
             response_level=input.response_level,
             request_type=input.request_type.strip() if input.request_type else None,
             category_code=input.category_code.strip() if input.category_code else None,
-            limits=[_limit(item) for item in input.limits], mandatory=input.mandatory)
+            limits=[_limit(item) for item in input.limits], mandatory=input.mandatory,
+            policy=input.policy.strip() if input.policy else None)
 
         async def change(a: Acting) -> DeadlineRule:
-            row = await policy.set_rule(s, a, input.tenant_code, data)
-            found = await policy.policy_for(s, a.scope, row.tenant_id, with_labels=True)
-            return DeadlineRule.of(policy.Rule.of(row), found.chain)
+            row = await policies.set_rule(s, a, input.tenant_code, data)
+            found = await policies.policy_for(s, a.scope, row.tenant_id, with_labels=True)
+            return DeadlineRule.of(policies.Rule.of(row), found.chain)
 
         return await attempt(info.context, change)
 
@@ -174,8 +180,8 @@ class DeadlinePolicyMutation:
         s = info.context.session
 
         async def change(a: Acting) -> DeadlineRule:
-            row = await policy.remove_rule(s, a, rule_id)
-            found = await policy.policy_for(s, a.scope, row.tenant_id, with_labels=True)
-            return DeadlineRule.of(policy.Rule.of(row), found.chain)
+            row = await policies.remove_rule(s, a, rule_id)
+            found = await policies.policy_for(s, a.scope, row.tenant_id, with_labels=True)
+            return DeadlineRule.of(policies.Rule.of(row), found.chain)
 
         return await attempt(info.context, change)

@@ -335,7 +335,7 @@ async def _starts(session: AsyncSession, tenant_id: uuid.UUID, order_ids: list[u
 
 async def _limits(session: AsyncSession, scope: TenantScope, order: WorkOrder) -> Limits:
     return await limits_for(session, scope, order.tenant_id, order.response_level, order.request_type,
-                            order.category_code)
+                            order.category_code, order.deadline_policy)
 
 
 async def _redo(session: AsyncSession, scope: TenantScope, row: Any, column: str, start: dt.datetime,

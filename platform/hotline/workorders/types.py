@@ -217,6 +217,8 @@ class WorkOrder:
     caller: Caller
     enterprise: Enterprise | None
     response_level: int
+    deadline_policy: str | None = strawberry.field(
+        description="The named deadline policy a dispatch rule chose; null: the ordinary rules.")
     attachments: list[AttachmentInfo]
     direct_answer: str | None
     dispatch_mode: str | None
@@ -252,6 +254,7 @@ class WorkOrder:
             content=o.content, location=Location(division_code=o.division_code, address=o.address,
                                                  latitude=o.latitude, longitude=o.longitude),
             caller=caller, enterprise=enterprise, response_level=o.response_level,
+            deadline_policy=o.deadline_policy,
             attachments=[_attachment(a) for a in o.attachments or []], direct_answer=o.direct_answer,
             dispatch_mode=o.dispatch_mode, return_count=o.return_count, reopen_count=o.reopen_count,
             callback_attempts=o.callback_attempts, supervised=o.supervised, supervision_reason=o.supervision_reason,
