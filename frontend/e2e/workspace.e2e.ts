@@ -1,0 +1,161 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
+import { accessibilityProblems, gql, launch, newPage, screenshot, signIn } from './browser';
+
+// The agent workspace (坐席工作台) as 南京's agent: a whole order recorded with the keyboard on a live call,
+// the caller's history and duplicates shown while typing, a consultation answered from the knowledge base.
+// 苏州's agent sees none of it.
+const baseURL = inject('baseURL');
+const CALLER = '13905170001';
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+function shootOnFailure(page: () => Page) {
+  return async (context: TestContext): Promise<void> => {
+    if (context.task.result?.state === 'fail') {
+      await screenshot(page(), `FAILED-workspace-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 50)}`);
+    }
+  };
+}
+
+async function signedIn(login: string): Promise<Page> {
+  const page = await newPage(browser, baseURL);
+  await page.goto('/');
+  await signIn(page, login);
+  await page.getByRole('button', { name: /退出|登出/ }).or(page.getByText('工作')).first().waitFor();
+  return page;
+}
+
+async function mutate(page: Page, query: string): Promise<Record<string, unknown>> {
+  const result = (await gql(page, query)) as { data?: Record<string, Record<string, unknown>>; errors?: unknown };
+  expect(result.errors).toBeUndefined();
+  const payload = Object.values(result.data ?? {})[0];
+  expect(payload?.__typename).not.toBe('ValidationErrors');
+  return payload ?? {};
+}
+
+describe('agent workspace', () => {
+  let page: Page;
+  let articleId = '';
+  afterEach(shootOnFailure(() => page));
+
+  beforeAll(async () => {
+    // 南京's admin publishes the article the agent will answer from.
+    const admin = await signedIn('nj.admin');
+    const created = await mutate(admin, `mutation { createKnowledgeArticle(input: {
+      kind: QA, title: "燃气费缴纳方式", question: "燃气费怎么缴纳？",
+      body: "燃气费可通过港华燃气营业厅、支付宝生活缴费或银行代扣缴纳；欠费停气后缴清即恢复。" }) {
+      __typename ... on KnowledgeArticle { id } } }`);
+    articleId = String(created.id);
+    await mutate(admin, `mutation { submitKnowledgeArticle(id: "${articleId}") { __typename } }`);
+    await mutate(admin, `mutation { publishKnowledgeArticle(id: "${articleId}") { __typename } }`);
+    await admin.context().close();
+
+    page = await signedIn('nj.agent');
+    // An earlier call of the same caller, still open.
+    await mutate(page, `mutation { createWorkOrder(input: { channel: PHONE, requestType: COMPLAINT, categoryCode: "010202",
+      title: "珠江路夜间施工噪音扰民", content: "珠江路地铁站旁工地每晚十一点后仍在施工，噪音很大。",
+      caller: { phone: "${CALLER}", name: "王先生" } }) { __typename ... on WorkOrder { id } } }`);
+    await page.goto('/#/workspace');
+    await page.getByRole('heading', { name: '坐席工作台' }).waitFor();
+  });
+
+  test('an empty form says what is missing next to each field', async () => {
+    await page.getByRole('button', { name: '受 理' }).or(page.getByRole('button', { name: '受理' })).first().click();
+    await page.getByText('请填写标题').waitFor();
+    await page.getByText('请填写诉求内容').waitFor();
+    await page.getByText('请填写诉求类型').waitFor();
+    await page.getByText('请填写分类').waitFor();
+  });
+
+  test('the whole order is recorded with the keyboard; history and duplicates show while typing', async () => {
+    await page.getByLabel('来电号码').focus();
+    await page.keyboard.type(CALLER);
+    // The caller's history appears at once: a repeat caller with the open order.
+    await page.getByText('重复来电：共 1 件，未办结 1 件').waitFor();
+    await page.getByRole('list', { name: '历史工单' }).getByText('珠江路夜间施工噪音扰民').waitFor();
+
+    await page.keyboard.press('Tab'); // name
+    await page.keyboard.type('王先生');
+    await page.keyboard.press('Tab'); // 保密
+    await page.keyboard.press('Tab'); // channel: 电话 by default
+    await page.keyboard.press('Tab'); // request type
+    await page.keyboard.type('投诉');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab'); // response level: 四级 by default
+    await page.keyboard.press('Tab'); // title
+    await page.keyboard.type('珠江路工地夜间施工仍未停止');
+    await page.keyboard.press('Tab'); // content
+    await page.keyboard.type('上周反映过的珠江路地铁站旁工地，昨晚十二点还在施工，噪音扰民。');
+    await page.keyboard.press('Tab'); // category: search by name
+    await page.keyboard.type('城管执法');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.ant-form-item').filter({ hasText: '分类' }).first().textContent()).toContain('城管执法');
+
+    // The earlier order is flagged as a possible duplicate, linked to its page.
+    const duplicates = page.getByRole('list', { name: '疑似重复' });
+    await duplicates.getByRole('link', { name: /珠江路夜间施工噪音扰民/ }).waitFor();
+    await duplicates.getByText('同一来电人').first().waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'workspace-01-typing');
+
+    await page.getByLabel('详细地址').focus();
+    await page.keyboard.type('玄武区珠江路地铁站2号口');
+    await page.keyboard.press('Enter'); // submits
+    const result = page.getByRole('status').filter({ hasText: '已受理，工单号' });
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/已派至|等待派单/);
+    await result.getByRole('link', { name: '打开工单' }).waitFor();
+    // The form is empty again, ready for the next call, and the order is in today's intake.
+    expect(await page.getByLabel('来电号码').inputValue()).toBe('');
+    await page.getByRole('table').getByText('珠江路工地夜间施工仍未停止').waitFor();
+    await screenshot(page, 'workspace-02-recorded');
+  });
+
+  test('a consultation is answered from the knowledge base and closes at once (直办)', async () => {
+    await page.getByLabel('标题').fill('咨询燃气费缴纳');
+    await page.getByLabel('诉求内容').fill('燃气费怎么缴纳');
+    const knowledge = page.getByRole('list', { name: '知识库答案' });
+    await knowledge.getByText('燃气费缴纳方式').waitFor();
+    await knowledge.getByRole('button', { name: '用此答复直办' }).first().click();
+    // Taking the article makes it a consultation with the article's answer.
+    await page.getByText('答复取自知识：燃气费缴纳方式').waitFor();
+    expect(await page.getByLabel(/直办答复/).inputValue()).toContain('支付宝');
+    await page.getByLabel('分类').focus();
+    await page.keyboard.type('燃气供应');
+    await page.keyboard.press('Enter');
+    await page.getByLabel(/直办答复/).focus();
+    await page.keyboard.press('Control+Enter');
+    const result = page.getByRole('status').filter({ hasText: '已直办办结' });
+    await result.waitFor();
+    await screenshot(page, 'workspace-03-answered');
+
+    const article = (await gql(page, `{ knowledgeArticle(id: "${articleId}") { ... on KnowledgeArticle { usage { directAnswers } } } }`)) as {
+      data: { knowledgeArticle: { usage: { directAnswers: number } } };
+    };
+    expect(article.data.knowledgeArticle.usage.directAnswers).toBe(1);
+  });
+});
+
+describe('another hotline', () => {
+  let page: Page;
+  afterEach(shootOnFailure(() => page));
+
+  test("苏州's agent sees neither the caller's history nor 南京's intake", async () => {
+    page = await signedIn('sz.agent');
+    await page.goto('/#/workspace');
+    await page.getByLabel('来电号码').fill(CALLER);
+    await page.getByText('首次来电，没有历史工单。').waitFor();
+    await page.getByLabel('诉求内容').fill('燃气费怎么缴纳');
+    await page.getByText('没有找到相关知识。').waitFor();
+    expect(await page.getByRole('table').textContent()).not.toContain('珠江路');
+    await page.context().close();
+  });
+});
