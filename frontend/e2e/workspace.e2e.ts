@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
-import { accessibilityProblems, gql, launch, newPage, screenshot, signIn } from './browser';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { accessibilityProblems, gql, launch, newPage, screenshot, shootOnFailure, signIn } from './browser';
 
 // The agent workspace (坐席工作台) as 南京's agent: a whole order recorded with the keyboard on a live call,
 // the caller's history and duplicates shown while typing, a consultation answered from the knowledge base.
@@ -17,19 +17,11 @@ afterAll(async () => {
   await browser.close();
 });
 
-function shootOnFailure(page: () => Page) {
-  return async (context: TestContext): Promise<void> => {
-    if (context.task.result?.state === 'fail') {
-      await screenshot(page(), `FAILED-workspace-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 50)}`);
-    }
-  };
-}
-
 async function signedIn(login: string): Promise<Page> {
   const page = await newPage(browser, baseURL);
   await page.goto('/');
   await signIn(page, login);
-  await page.getByRole('button', { name: /退出|登出/ }).or(page.getByText('工作')).first().waitFor();
+  await page.getByRole('navigation', { name: '主菜单' }).waitFor();
   return page;
 }
 
@@ -76,7 +68,7 @@ describe('agent workspace', () => {
   });
 
   test('the whole order is recorded with the keyboard; history and duplicates show while typing', async () => {
-    await page.getByLabel('来电号码').focus();
+    await page.getByLabel('来电号码', { exact: true }).focus();
     await page.keyboard.type(CALLER);
     // The caller's history appears at once: a repeat caller with the open order.
     await page.getByText('重复来电：共 1 件，未办结 1 件').waitFor();
@@ -106,7 +98,7 @@ describe('agent workspace', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'workspace-01-typing');
 
-    await page.getByLabel('详细地址').focus();
+    await page.getByLabel('详细地址', { exact: true }).focus();
     await page.keyboard.type('玄武区珠江路地铁站2号口');
     await page.keyboard.press('Enter'); // submits
     const result = page.getByRole('status').filter({ hasText: '已受理，工单号' });
@@ -114,21 +106,21 @@ describe('agent workspace', () => {
     expect(await result.textContent()).toMatch(/已派至|等待派单/);
     await result.getByRole('link', { name: '打开工单' }).waitFor();
     // The form is empty again, ready for the next call, and the order is in today's intake.
-    expect(await page.getByLabel('来电号码').inputValue()).toBe('');
+    expect(await page.getByLabel('来电号码', { exact: true }).inputValue()).toBe('');
     await page.getByRole('table').getByText('珠江路工地夜间施工仍未停止').waitFor();
     await screenshot(page, 'workspace-02-recorded');
   });
 
   test('a consultation is answered from the knowledge base and closes at once (直办)', async () => {
-    await page.getByLabel('标题').fill('咨询燃气费缴纳');
-    await page.getByLabel('诉求内容').fill('燃气费怎么缴纳');
+    await page.getByLabel('标题', { exact: true }).fill('咨询燃气费缴纳');
+    await page.getByLabel('诉求内容', { exact: true }).fill('燃气费怎么缴纳');
     const knowledge = page.getByRole('list', { name: '知识库答案' });
     await knowledge.getByText('燃气费缴纳方式').waitFor();
     await knowledge.getByRole('button', { name: '用此答复直办' }).first().click();
     // Taking the article makes it a consultation with the article's answer.
     await page.getByText('答复取自知识：燃气费缴纳方式').waitFor();
     expect(await page.getByLabel(/直办答复/).inputValue()).toContain('支付宝');
-    await page.getByLabel('分类').focus();
+    await page.getByLabel('分类', { exact: true }).focus();
     await page.keyboard.type('燃气供应');
     await page.keyboard.press('Enter');
     await page.getByLabel(/直办答复/).focus();
@@ -144,6 +136,48 @@ describe('agent workspace', () => {
   });
 });
 
+describe('knowledge base', () => {
+  let page: Page;
+  afterEach(shootOnFailure(() => page));
+
+  test('an editor writes an article, submits it for review and publishes it; the versions are listed', async () => {
+    page = await signedIn('nj.admin');
+    await page.goto('/#/knowledge');
+    await page.getByRole('tab', { name: '本级知识' }).click();
+    await page.getByRole('button', { name: '新建知识' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: /保存草稿/ }).click();
+    await dialog.getByText('请填写此项').first().waitFor(); // title and answer are required
+    await dialog.getByLabel('标题', { exact: true }).fill('居住证办理材料');
+    await dialog.getByLabel('答复内容', { exact: true }).fill('办理居住证需身份证、近期照片和居住证明，到社区警务室申请，15个工作日内领取。');
+    await dialog.getByLabel('失效日期', { exact: true }).fill('2030-12-31');
+    await dialog.getByRole('button', { name: /保存草稿/ }).click();
+    // The article opens in its drawer as a draft.
+    const drawer = page.locator('.ant-drawer-content');
+    await drawer.getByText('草稿').first().waitFor();
+    await drawer.getByRole('button', { name: '提交审核' }).click();
+    await drawer.getByText('待审核').first().waitFor();
+    await drawer.getByRole('button', { name: '审核发布' }).click();
+    await drawer.getByText('v1 居住证办理材料').waitFor();
+    await drawer.getByText('已发布').first().waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'workspace-04-knowledge-article');
+    await page.keyboard.press('Escape');
+    await page.getByRole('table').getByText('居住证办理材料').waitFor();
+    await screenshot(page, 'workspace-05-knowledge-own');
+  });
+
+  test('everyone finds the published article by searching in Chinese', async () => {
+    await page.getByRole('tab', { name: '搜索知识' }).click();
+    await page.getByRole('searchbox', { name: '搜索知识' }).fill('居住证');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('list', { name: '搜索结果' });
+    await results.getByText('居住证办理材料').waitFor();
+    await screenshot(page, 'workspace-06-knowledge-search');
+    await page.context().close();
+  });
+});
+
 describe('another hotline', () => {
   let page: Page;
   afterEach(shootOnFailure(() => page));
@@ -151,11 +185,16 @@ describe('another hotline', () => {
   test("苏州's agent sees neither the caller's history nor 南京's intake", async () => {
     page = await signedIn('sz.agent');
     await page.goto('/#/workspace');
-    await page.getByLabel('来电号码').fill(CALLER);
+    await page.getByLabel('来电号码', { exact: true }).fill(CALLER);
     await page.getByText('首次来电，没有历史工单。').waitFor();
-    await page.getByLabel('诉求内容').fill('燃气费怎么缴纳');
+    await page.getByLabel('诉求内容', { exact: true }).fill('燃气费怎么缴纳');
     await page.getByText('没有找到相关知识。').waitFor();
     expect(await page.getByRole('table').textContent()).not.toContain('珠江路');
+    // Nor 南京's own knowledge.
+    await page.goto('/#/knowledge');
+    await page.getByRole('searchbox', { name: '搜索知识' }).fill('居住证');
+    await page.keyboard.press('Enter');
+    await page.getByText('没有找到相关知识。').waitFor();
     await page.context().close();
   });
 });
