@@ -72,7 +72,7 @@ describe('agent workspace', () => {
     await page.keyboard.type(CALLER);
     // The caller's history appears at once: a repeat caller with the open order.
     await page.getByText('重复来电：共 1 件，未办结 1 件').waitFor();
-    await page.getByRole('list', { name: '历史工单' }).getByText('珠江路夜间施工噪音扰民').waitFor();
+    await page.getByRole('region', { name: '来电人' }).getByText('珠江路夜间施工噪音扰民').waitFor();
 
     await page.keyboard.press('Tab'); // name
     await page.keyboard.type('王先生');
@@ -92,7 +92,7 @@ describe('agent workspace', () => {
     expect(await page.locator('.ant-form-item').filter({ hasText: '分类' }).first().textContent()).toContain('城管执法');
 
     // The earlier order is flagged as a possible duplicate, linked to its page.
-    const duplicates = page.getByRole('list', { name: '疑似重复' });
+    const duplicates = page.getByRole('region', { name: '疑似重复' });
     await duplicates.getByRole('link', { name: /珠江路夜间施工噪音扰民/ }).waitFor();
     await duplicates.getByText('同一来电人').first().waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -114,7 +114,7 @@ describe('agent workspace', () => {
   test('a consultation is answered from the knowledge base and closes at once (直办)', async () => {
     await page.getByLabel('标题', { exact: true }).fill('咨询燃气费缴纳');
     await page.getByLabel('诉求内容', { exact: true }).fill('燃气费怎么缴纳');
-    const knowledge = page.getByRole('list', { name: '知识库答案' });
+    const knowledge = page.getByRole('region', { name: '知识库答案' });
     await knowledge.getByText('燃气费缴纳方式').waitFor();
     await knowledge.getByRole('button', { name: '用此答复直办' }).first().click();
     // Taking the article makes it a consultation with the article's answer.
@@ -153,7 +153,7 @@ describe('knowledge base', () => {
     await dialog.getByLabel('失效日期', { exact: true }).fill('2030-12-31');
     await dialog.getByRole('button', { name: /保存草稿/ }).click();
     // The article opens in its drawer as a draft.
-    const drawer = page.locator('.ant-drawer-content');
+    const drawer = page.getByRole('dialog');
     await drawer.getByText('草稿').first().waitFor();
     await drawer.getByRole('button', { name: '提交审核' }).click();
     await drawer.getByText('待审核').first().waitFor();
@@ -163,6 +163,7 @@ describe('knowledge base', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'workspace-04-knowledge-article');
     await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     await page.getByRole('table').getByText('居住证办理材料').waitFor();
     await screenshot(page, 'workspace-05-knowledge-own');
   });
@@ -171,9 +172,54 @@ describe('knowledge base', () => {
     await page.getByRole('tab', { name: '搜索知识' }).click();
     await page.getByRole('searchbox', { name: '搜索知识' }).fill('居住证');
     await page.keyboard.press('Enter');
-    const results = page.getByRole('list', { name: '搜索结果' });
+    const results = page.getByRole('region', { name: '搜索结果' });
     await results.getByText('居住证办理材料').waitFor();
     await screenshot(page, 'workspace-06-knowledge-search');
+    await page.context().close();
+  });
+});
+
+describe("policy specialists' inbox", () => {
+  let page: Page;
+  afterEach(shootOnFailure(() => page));
+
+  beforeAll(async () => {
+    // 一企来's admin names the specialist for tax questions and routes the domain; two enterprises ask.
+    const admin = await signedIn('yql.admin');
+    await mutate(admin, 'mutation { registerPolicySpecialist(login: "yql.specialist", department: "省税务局", policyDomains: ["税务"]) { __typename } }');
+    await mutate(admin, 'mutation { setPolicyRoute(policyDomain: "税务", department: "省税务局", answerHours: 8) { __typename } }');
+    for (const title of ['小微企业增值税减免如何申请', '研发费用加计扣除的口径']) {
+      await mutate(admin, `mutation { askEnterpriseQuestion(input: { creditCode: "91110000802100433B", enterpriseName: "示例科技有限公司",
+        policyDomain: "税务", title: "${title}", content: "${title}？请说明条件和办理渠道。" }) { __typename } }`);
+    }
+    await admin.context().close();
+    page = await signedIn('yql.specialist');
+    await page.goto('/#/policy');
+    await page.getByRole('heading', { name: '政策专员工作台' }).waitFor();
+  });
+
+  test('the specialist answers one question and passes the other to a department', async () => {
+    const inbox = page.getByRole('table', { name: '待答复问题' });
+    await inbox.getByText('小微企业增值税减免如何申请').waitFor();
+    expect(await inbox.textContent()).toMatch(/剩余/); // the deadline is shown plainly
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'workspace-07-policy-inbox');
+
+    await inbox.getByRole('button', { name: '小微企业增值税减免如何申请' }).click();
+    await page.getByRole('button', { name: '提交答复' }).click();
+    await page.getByText('请填写答复').waitFor();
+    await page.getByLabel('答复', { exact: true }).fill('月销售额10万元以下的小规模纳税人免征增值税，在电子税务局申报时自动享受。');
+    await page.getByRole('button', { name: '提交答复' }).click();
+    await page.getByText('已答复').waitFor();
+    await inbox.getByText('小微企业增值税减免如何申请').waitFor({ state: 'detached' });
+
+    await inbox.getByRole('button', { name: '研发费用加计扣除的口径' }).click();
+    await page.getByLabel('转交部门', { exact: true }).fill('省科技厅');
+    await page.getByLabel('原因', { exact: true }).fill('涉及研发项目认定，需科技部门答复');
+    await page.getByRole('button', { name: '转 交' }).or(page.getByRole('button', { name: '转交', exact: true })).first().click();
+    await page.getByText('已转交省科技厅').waitFor();
+    await page.getByText('没有待答复的问题。').waitFor();
+    await screenshot(page, 'workspace-08-policy-done');
     await page.context().close();
   });
 });

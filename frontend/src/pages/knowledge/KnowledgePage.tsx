@@ -38,8 +38,9 @@ function SearchTab({ onOpen }: { onOpen: (id: string) => void }) {
           value={category} onChange={(e) => { setCategory(e.target.value.trim()); }} />
         <Checkbox checked={includeExpired} onChange={(e) => { setIncludeExpired(e.target.checked); }}>{t('kb.includeExpired')}</Checkbox>
       </Space>
+      <section aria-label={t('kb.results')}>
       <List
-        loading={fetching} aria-label={t('kb.results')} dataSource={items}
+        loading={fetching} dataSource={items}
         locale={{ emptyText: text ? t('kb.noResults') : t('kb.typeToSearch') }}
         renderItem={(a) => (
           <List.Item key={a.id} actions={[<Button key="o" type="link" onClick={() => { onOpen(a.id); }}>{t('kb.open')}</Button>]}>
@@ -52,6 +53,7 @@ function SearchTab({ onOpen }: { onOpen: (id: string) => void }) {
           </List.Item>
         )}
       />
+      </section>
     </>
   );
 }

@@ -46,7 +46,7 @@ export function CallerPanel({ phone }: { phone: string | null }) {
       </>
     );
   }
-  return <Card {...panel} title={t('ws.caller')} aria-live="polite">{body}</Card>;
+  return <section aria-label={t('ws.caller')}><Card {...panel} title={t('ws.caller')} aria-live="polite">{body}</Card></section>;
 }
 
 /** Orders that may be the same matter, each linked, with why it is suspected. */
@@ -56,7 +56,7 @@ export function DuplicatePanel({ probe }: { probe: DuplicateProbeInput | null })
   const suggestions = data?.duplicateSuggestions.__typename === 'DuplicateSuggestions' ? data.duplicateSuggestions.suggestions : [];
   if (probe === null) return null;
   return (
-    <Card {...panel} title={t('ws.duplicates')} aria-live="polite">
+    <section aria-label={t('ws.duplicates')}><Card {...panel} title={t('ws.duplicates')} aria-live="polite">
       {suggestions.length === 0 ? <Typography.Text type="secondary">{t('ws.duplicatesEmpty')}</Typography.Text> : (
         <List
           size="small" aria-label={t('ws.duplicates')} dataSource={suggestions}
@@ -67,14 +67,14 @@ export function DuplicatePanel({ probe }: { probe: DuplicateProbeInput | null })
                 <Space size={4} wrap>
                   {s.sameCaller && <StatusTag tone="warn">{t('ws.sameCaller')}</StatusTag>}
                   {s.samePlaceAndCategory && <StatusTag tone="warn">{t('ws.samePlace')}</StatusTag>}
-                  <StatusTag tone="off">{t('ws.similarity', { pct: Math.round(s.textSimilarity * 100) })}</StatusTag>
+                  {s.textSimilarity >= 0.05 && <StatusTag tone="off">{t('ws.similarity', { pct: Math.round(s.textSimilarity * 100) })}</StatusTag>}
                 </Space>
               </Space>
             </List.Item>
           )}
         />
       )}
-    </Card>
+    </Card></section>
   );
 }
 
@@ -96,23 +96,19 @@ export function KnowledgePanel({ text, onUse, usedId }: {
       <List
         size="small" aria-label={t('ws.knowledge')} dataSource={items}
         renderItem={(a) => (
-          <List.Item
-            key={a.id}
-            actions={[
-              <Button key="use" size="small" type={usedId === a.id ? 'primary' : 'default'} onClick={() => { onUse(a); }}>
-                {t('ws.useAnswer')}
-              </Button>,
-              <a key="open" href={href('/knowledge', { id: a.id })} target="_blank" rel="noreferrer">{t('ws.openArticle')}</a>,
-            ]}
-          >
-            <List.Item.Meta
-              title={a.title}
-              description={<Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 0 }}>{a.body}</Typography.Paragraph>}
-            />
+          <List.Item key={a.id}>
+            <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+              <Typography.Text strong>{a.title}</Typography.Text>
+              <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 0 }}>{a.body}</Typography.Paragraph>
+              <Space>
+                <Button size="small" type={usedId === a.id ? 'primary' : 'default'} onClick={() => { onUse(a); }}>{t('ws.useAnswer')}</Button>
+                <a href={href('/knowledge', { id: a.id })} target="_blank" rel="noreferrer">{t('ws.openArticle')}</a>
+              </Space>
+            </Space>
           </List.Item>
         )}
       />
     );
   }
-  return <Card {...panel} title={t('ws.knowledge')} aria-live="polite">{body}</Card>;
+  return <section aria-label={t('ws.knowledge')}><Card {...panel} title={t('ws.knowledge')} aria-live="polite">{body}</Card></section>;
 }
