@@ -88,6 +88,7 @@ describe('agent workspace', () => {
     await page.keyboard.type('上周反映过的珠江路地铁站旁工地，昨晚十二点还在施工，噪音扰民。');
     await page.keyboard.press('Tab'); // category: search by name
     await page.keyboard.type('城管执法');
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     expect(await page.locator('.ant-form-item').filter({ hasText: '分类' }).first().textContent()).toContain('城管执法');
 
@@ -122,6 +123,7 @@ describe('agent workspace', () => {
     expect(await page.getByLabel(/直办答复/).inputValue()).toContain('支付宝');
     await page.getByLabel('分类', { exact: true }).focus();
     await page.keyboard.type('燃气供应');
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByLabel(/直办答复/).focus();
     await page.keyboard.press('Control+Enter');
