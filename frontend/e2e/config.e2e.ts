@@ -36,6 +36,64 @@ afterAll(async () => {
   await browser.close();
 });
 
+const NEXT_YEAR = new Date().getFullYear() + 1;
+const NOTICE = `国务院办公厅关于${String(NEXT_YEAR)}年部分节假日安排的通知（测试 ${RULE_KEY.slice(-5)}）`;
+
+describe('working calendars', () => {
+  test('js.admin is warned that next year is missing, enters a holiday and publishes the year', async () => {
+    const page = await as('js.admin');
+    await page.goto('/#/admin/calendars');
+    await page.getByRole('heading', { name: '工作日历' }).waitFor();
+    const warning = page.getByRole('alert').filter({ hasText: `${String(NEXT_YEAR)} 年的放假安排尚未录入` });
+    await warning.waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'config-05-calendar-warning');
+    await warning.getByRole('button', { name: '录入放假安排' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('依据文件').fill(NOTICE);
+    await dialog.locator('#holidays-0-date').fill(`${String(NEXT_YEAR)}-10-08`);
+    await dialog.locator('#holidays-0-name').fill('国庆节');
+    await dialog.getByRole('button', { name: '发布' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(NOTICE.slice(-8, -1)) }).waitFor();
+    expect(await warning.count()).toBe(0);
+  });
+
+  test('nj.admin sees the province\'s holiday inherited in its calendar', async () => {
+    const page = await as('nj.admin');
+    await page.goto('/#/admin/calendars');
+    await page.getByRole('heading', { name: '工作日历' }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(NOTICE.slice(-8, -1)) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('继承自');
+    await choose(page, page.getByLabel('年份'), String(NEXT_YEAR));
+    const day = page.locator(`button[data-date="${String(NEXT_YEAR)}-10-08"]`);
+    await expect.poll(async () => (await day.getAttribute('aria-label')) ?? '').toContain('国庆节');
+    expect(await day.getAttribute('aria-label')).toContain('休息日');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'config-06-calendar-inherited');
+  });
+});
+
+describe('time limits', () => {
+  test('nj.admin sees the deadline rules with their source and saves the work-order rules', async () => {
+    const page = await as('nj.admin');
+    await page.goto('/#/admin/deadlines');
+    await page.getByRole('heading', { name: '办理时限' }).waitFor();
+    await page.getByText('内置默认').first().waitFor();
+    const threshold = page.getByLabel('推诿督办阈值（退回次数）');
+    await threshold.fill('3');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').waitFor();
+    const saved = await gql(page, '{ workOrderRules { __typename ... on WorkOrderRules { returnSupervisionThreshold } } }') as {
+      data: { workOrderRules: { returnSupervisionThreshold: number } };
+    };
+    expect(saved.data.workOrderRules.returnSupervisionThreshold).toBe(3);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'config-07-deadlines');
+  });
+});
+
 describe('dispatch configuration', () => {
   test('nj.admin sees the rules in force, each with where it comes from', async () => {
     const page = await as('nj.admin');
