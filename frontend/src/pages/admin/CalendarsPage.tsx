@@ -130,22 +130,24 @@ function YearGrid({ year, days, onPick }: { year: number; days: readonly Day[]; 
         return (
           <Col key={m} xs={24} sm={12} md={8} xl={6}>
             <div style={{ fontWeight: 600, marginBottom: 4 }}>{t('calendar.month', { m: m + 1 })}</div>
-            <div role="grid" aria-label={t('calendar.month', { m: m + 1 })} style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 2, fontSize: 12 }}>
+            <div role="group" aria-label={t('calendar.month', { m: m + 1 })} style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 2, fontSize: 12 }}>
               {WEEK_HEAD.map((w) => <div key={w} style={{ textAlign: 'center', color: 'rgba(0,0,0,0.6)' }}>{t(`calendar.weekHead.${w}` as 'calendar.weekHead.1')}</div>)}
               {cells.map((date, i) => {
                 if (!date) return <div key={`e${String(i)}`} />;
                 const iso = date.format('YYYY-MM-DD');
                 const d = byDate.get(iso);
                 const own = d?.source === 'OVERRIDE' && d.fromTenant?.inherited === false;
-                const label = `${iso} ${d?.working ? t('calendar.legend.work') : t('calendar.legend.rest')}${d?.name ? ` ${d.name}` : ''}${d?.fromTenant ? ` · ${d.fromTenant.name}` : ''}`;
+                const weekend = date.day() === 0 || date.day() === 6;
+                const mark = d?.working && weekend ? t('calendar.makeupMark') : d && !d.working && d.source !== 'WEEKDAY_RULE' ? t('calendar.holidayMark') : '';
+                // The accessible name starts with the visible text (day and mark), then says what the day is.
+                const label = `${String(date.date())}${mark} ${iso} ${d?.working ? t('calendar.legend.work') : t('calendar.legend.rest')}${d?.name ? ` ${d.name}` : ''}${d?.fromTenant ? ` · ${d.fromTenant.name}` : ''}`;
                 return (
                   <Tooltip key={iso} title={label}>
                     <button type="button" aria-label={label} data-date={iso} disabled={!d}
                       onClick={() => { if (d) onPick(d); }}
                       style={{ ...dayStyle(d, date), border: '1px solid #eee', borderBottom: own ? '2px solid #874d00' : '1px solid #eee', padding: '2px 0', cursor: 'pointer', borderRadius: 3, fontSize: 12 }}>
                       {date.date()}
-                      {d?.working && (date.day() === 0 || date.day() === 6) ? <sup>{t('calendar.makeupMark')}</sup> : null}
-                      {d && !d.working && d.source !== 'WEEKDAY_RULE' ? <sup>{t('calendar.holidayMark')}</sup> : null}
+                      {mark && <sup>{mark}</sup>}
                     </button>
                   </Tooltip>
                 );
