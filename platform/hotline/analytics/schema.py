@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
@@ -23,12 +22,10 @@ from hotline.analytics.types import (
     ReportSubscription,
 )
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.api.permissions import SignedIn
 from hotline.kernel.acting import Acting
-from hotline.kernel.errors import DomainError
 
-T = TypeVar("T")
 ReportResult = Annotated[Report | ValidationErrors, strawberry.union("ReportResult")]
 SubscriptionResult = Annotated[ReportSubscription | ValidationErrors, strawberry.union("ReportSubscriptionResult")]
 ReportSentResult = Annotated[ReportSent | ValidationErrors, strawberry.union("ReportSentResult")]
@@ -36,13 +33,6 @@ AlertsResult = Annotated[HotspotAlerts | ValidationErrors, strawberry.union("Hot
 AlertResult = Annotated[HotspotAlert | ValidationErrors, strawberry.union("HotspotAlertResult")]
 ProblemsResult = Annotated[MonthlyProblems | ValidationErrors, strawberry.union("MonthlyProblemsResult")]
 ProblemResult = Annotated[MonthlyProblem | ValidationErrors, strawberry.union("MonthlyProblemResult")]
-
-
-async def _read(info: Info, fn: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
-    try:
-        return await fn(info.context.require_acting())
-    except DomainError as error:
-        return ValidationErrors.of(error)
 
 
 async def _problem(info: Info, row: m.MonthlyProblem) -> MonthlyProblem:
@@ -63,29 +53,29 @@ class AnalyticsQuery:
                      tenant_code: str | None = None, roll_up: bool = False) -> ReportResult:
         s = info.context.session
 
-        async def read(a: Acting) -> Report:
+        async def load(a: Acting) -> Report:
             return Report.of(await service.report(s, a, tenant_code, m.ReportKind(kind), date, roll_up))
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
     @strawberry.field(description="Hotspot alerts raised between two days (inclusive).", permission_classes=[SignedIn])
     async def hotspot_alerts(self, info: Info, from_day: dt.date, to_day: dt.date) -> AlertsResult:
         s = info.context.session
 
-        async def read(a: Acting) -> HotspotAlerts:
+        async def load(a: Acting) -> HotspotAlerts:
             return HotspotAlerts(items=[HotspotAlert.of(r) for r in await service.alerts(s, a, from_day, to_day)])
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
     @strawberry.field(description="每月一题: the chosen problems with their volume over time.",
                       permission_classes=[SignedIn])
     async def monthly_problems(self, info: Info) -> ProblemsResult:
         s = info.context.session
 
-        async def read(a: Acting) -> MonthlyProblems:
+        async def load(a: Acting) -> MonthlyProblems:
             return MonthlyProblems(items=[await _problem(info, r) for r in await service.problems(s, a)])
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
 
 @strawberry.input

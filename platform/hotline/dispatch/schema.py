@@ -12,7 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.api.permissions import SignedIn
 from hotline.dispatch import classifier, decide, importer, service, simulate
 from hotline.dispatch import repository as repo
@@ -200,14 +200,6 @@ def _side(side: simulate.Side) -> SimulatedSide:
                          response_level=side.level)
 
 
-async def _readonly(info: Info, run: Any) -> Any:
-    ctx = info.context
-    try:
-        return await run(ctx.require_acting())
-    except DomainError as error:
-        return ValidationErrors.of(error)
-
-
 @strawberry.type
 class DispatchQuery:
     @strawberry.field(description="A tenant's effective dispatch configuration, each item with the tenant it comes "
@@ -220,7 +212,7 @@ class DispatchQuery:
         async def run(a: Acting) -> DispatchConfiguration:
             return DispatchConfiguration.of(await service.view(s, a, tenant_code, draft))
 
-        result: ConfigurationResult = await _readonly(info, run)
+        result: ConfigurationResult = await read(info.context, run)
         return result
 
     @strawberry.field(description="The tenant's effective taxonomy (national, adjusted and extended down the tree).",
@@ -263,7 +255,7 @@ class DispatchQuery:
         async def run(a: Acting) -> DispatchExplanation:
             return _explanation(await decide.explain(s, a, order_id))
 
-        result: ExplanationResult = await _readonly(info, run)
+        result: ExplanationResult = await read(info.context, run)
         return result
 
     @strawberry.field(description="Run the tenant's draft against its last orders (or a date range) and list the "
@@ -282,7 +274,7 @@ class DispatchQuery:
                 changes=[SimulatedChange(order_id=c.order.id, number=c.order.number, published=_side(c.published),
                                          draft=_side(c.draft), reason=c.reason) for c in r.changed])
 
-        result: SimulationResult = await _readonly(info, run)
+        result: SimulationResult = await read(info.context, run)
         return result
 
     @strawberry.field(description="The classifier's top 3 categories and lead units for the text being typed.",
@@ -305,7 +297,7 @@ class DispatchQuery:
                                         probability=round(p, 4)) for c, p in found.categories],
                 units=[Probability(code=c, name=names.get(c), probability=round(p, 4)) for c, p in found.units])
 
-        result: SuggestionsResult = await _readonly(info, run)
+        result: SuggestionsResult = await read(info.context, run)
         return result
 
     @strawberry.field(description="The tenant's current classifier and its cross-validated accuracy.",
@@ -328,7 +320,7 @@ class DispatchQuery:
         async def run(a: Acting) -> DispatchSettings:
             return _settings(*await service.settings(s, a, tenant_code))
 
-        result: SettingsResult = await _readonly(info, run)
+        result: SettingsResult = await read(info.context, run)
         return result
 
 

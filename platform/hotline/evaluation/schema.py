@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.api.permissions import SignedIn
 from hotline.evaluation import definition as d
 from hotline.evaluation import models, service
@@ -35,10 +35,8 @@ from hotline.evaluation.types import (
     UnitResult,
 )
 from hotline.kernel.acting import Acting
-from hotline.kernel.errors import DomainError
 from hotline.tenancy.service import tenant_in_scope
 
-T = TypeVar("T")
 EffectiveSchemeResult = Annotated[EffectiveEvaluationScheme | ValidationErrors,
                                   strawberry.union("EffectiveEvaluationSchemeResult")]
 SchemeVersionResult = Annotated[EvaluationSchemeVersion | ValidationErrors,
@@ -59,13 +57,6 @@ class EvaluationAppeals:
 
 
 AppealsResult = Annotated[EvaluationAppeals | ValidationErrors, strawberry.union("EvaluationAppealsResult")]
-
-
-async def _read(info: Info, fn: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
-    try:
-        return await fn(info.context.require_acting())
-    except DomainError as error:
-        return ValidationErrors.of(error)
 
 
 def _assessment(v: service.AssessmentView) -> Assessment:
@@ -94,7 +85,7 @@ class EvaluationQuery:
     async def evaluation_scheme(self, info: Info, tenant_code: str | None = None) -> EffectiveSchemeResult:
         s = info.context.session
 
-        async def read(a: Acting) -> EffectiveEvaluationScheme:
+        async def load(a: Acting) -> EffectiveEvaluationScheme:
             tenant = await tenant_in_scope(s, a.scope, tenant_code)
             eff = await service.effective(s, a.scope, tenant.tenant_id, with_labels=True)
             scheme = None if eff.scheme is None else EvaluationScheme.of(eff.scheme, eff.chain,
@@ -103,14 +94,14 @@ class EvaluationQuery:
             return EffectiveEvaluationScheme(tenant_code=tenant.code, scheme=scheme, own=own,
                                              locked=eff.locked_by is not None)
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
     @strawberry.field(description="A period's assessment (2026-10, 2026-Q4); unit handlers see their units only.",
                       permission_classes=[SignedIn])
     async def evaluation_assessment(self, info: Info, period: str, tenant_code: str | None = None
                                     ) -> AssessmentResult:
         s = info.context.session
-        return await _read(info, lambda a: _then(service.view(s, a, tenant_code, period), _assessment))
+        return await read(info.context, lambda a: _then(service.view(s, a, tenant_code, period), _assessment))
 
     @strawberry.field(description="The orders behind one unit's figure, and whether each counted.",
                       permission_classes=[SignedIn])
@@ -118,35 +109,35 @@ class EvaluationQuery:
                                        indicator: str) -> FigureOrdersResult:
         s = info.context.session
 
-        async def read(a: Acting) -> FigureOrders:
+        async def load(a: Acting) -> FigureOrders:
             rows = await service.figure_orders(s, a, assessment_id, unit_code, indicator)
             return FigureOrders(indicator=indicator, unit_code=unit_code, orders=[FigureOrder.of(r) for r in rows])
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
     @strawberry.field(description="Recompute an assessment with its stored version and as-of moment and compare.",
                       permission_classes=[SignedIn])
     async def evaluation_reproduction(self, info: Info, assessment_id: uuid.UUID) -> ReproductionResult:
         s = info.context.session
 
-        async def read(a: Acting) -> Reproduction:
+        async def load(a: Acting) -> Reproduction:
             diffs = await service.reproduce(s, a, assessment_id)
             return Reproduction(identical=not diffs, differences=[
                 ReproductionDifference(unit_id=x.unit_id, field=x.field, stored=x.stored, recomputed=x.recomputed)
                 for x in diffs])
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
     @strawberry.field(description="Appeals of an assessment (a unit handler: its own units').",
                       permission_classes=[SignedIn])
     async def evaluation_appeals(self, info: Info, assessment_id: uuid.UUID) -> AppealsResult:
         s = info.context.session
 
-        async def read(a: Acting) -> EvaluationAppeals:
+        async def load(a: Acting) -> EvaluationAppeals:
             return EvaluationAppeals(items=[EvaluationAppeal.of(r) for r in
                                             await service.appeals(s, a, assessment_id)])
 
-        return await _read(info, read)
+        return await read(info.context, load)
 
 
 async def _then(pending: Awaitable[service.AssessmentView], fn: Callable[[service.AssessmentView], Assessment]

@@ -6,13 +6,13 @@ import base64
 import binascii
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated, TypeVar
+from collections.abc import Iterator
+from typing import Annotated
 
 import strawberry
 
 from hotline.api.context import Info
-from hotline.api.errors import ValidationErrors, attempt
+from hotline.api.errors import ValidationErrors, attempt, read
 from hotline.kernel.acting import Acting
 from hotline.kernel.errors import DomainError
 from hotline.knowledge import enterprise, importing, models, service
@@ -50,7 +50,6 @@ from hotline.knowledge.types import (
 )
 from hotline.tenancy.types import Done
 
-T = TypeVar("T")
 ArticleResult = Annotated[KnowledgeArticle | ValidationErrors, strawberry.union("KnowledgeArticleResult")]
 ArticleListResult = Annotated[KnowledgeArticleList | ValidationErrors, strawberry.union("KnowledgeArticleListResult")]
 VersionListResult = Annotated[KnowledgeVersionList | ValidationErrors, strawberry.union("KnowledgeVersionListResult")]
@@ -74,14 +73,6 @@ RouteListResult = Annotated[PolicyRouteList | ValidationErrors, strawberry.union
 ReportResult = Annotated[EnterpriseServiceReport | ValidationErrors, strawberry.union("EnterpriseServiceReportResult")]
 
 
-async def _read(info: Info, fn: Callable[[Acting], Awaitable[T]]) -> T | ValidationErrors:
-    """A query with expected failures as data (no savepoint: it changes nothing)."""
-    try:
-        return await fn(info.context.require_acting())
-    except DomainError as error:
-        return ValidationErrors.of(error)
-
-
 async def _view(info: Info, acting: Acting, article_id: uuid.UUID) -> KnowledgeArticle:
     return KnowledgeArticle.of(await service.get_article(info.context.session, acting, article_id))
 
@@ -90,7 +81,7 @@ async def _view(info: Info, acting: Acting, article_id: uuid.UUID) -> KnowledgeA
 class KnowledgeQuery:
     @strawberry.field(description="An article in reach: published ones for everyone, drafts for their editors.")
     async def knowledge_article(self, info: Info, id: uuid.UUID) -> ArticleResult:
-        return await _read(info, lambda acting: _view(info, acting, id))
+        return await read(info.context, lambda acting: _view(info, acting, id))
 
     @strawberry.field(description="The acting hotline's own articles (drafts and reviews for its editors).")
     async def knowledge_articles(self, info: Info, status: KnowledgeStatus | None = None,  # type: ignore[valid-type]
@@ -100,7 +91,7 @@ class KnowledgeQuery:
                                                 models.ArticleStatus(status) if status else None, first, offset)
             return KnowledgeArticleList(items=[KnowledgeArticle.of(v) for v in views])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="Full-text search in Chinese over the published articles in reach.")
     async def knowledge_search(self, info: Info, text: str, filter: KnowledgeSearchFilter | None = None,
@@ -110,7 +101,7 @@ class KnowledgeQuery:
             views = await service.search(info.context.session, acting, text, filters, first)
             return KnowledgeArticleList(items=[KnowledgeArticle.of(v) for v in views if not v.hidden])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="The best articles for what the agent is typing (the last word may be unfinished).")
     async def knowledge_suggestions(self, info: Info, text: str, first: int = 5) -> ArticleListResult:
@@ -119,7 +110,7 @@ class KnowledgeQuery:
                                          typing=True)
             return KnowledgeArticleList(items=[KnowledgeArticle.of(v) for v in views if not v.hidden])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="Every version of one of your articles (its editors only).")
     async def knowledge_versions(self, info: Info, article_id: uuid.UUID) -> VersionListResult:
@@ -127,7 +118,7 @@ class KnowledgeQuery:
             rows = await service.versions(info.context.session, acting, article_id)
             return KnowledgeVersionList(items=[KnowledgeVersion.of(v) for v in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="Notices for the owner of articles: expiring, expired, found unhelpful.")
     async def knowledge_notices(self, info: Info, unread_only: bool = False, first: int = 50) -> NoticeListResult:
@@ -135,7 +126,7 @@ class KnowledgeQuery:
             rows = await service.notices(info.context.session, acting, unread_only, first)
             return KnowledgeNoticeList(items=[KnowledgeNotice.of(n) for n in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="The effective dictionary: your terms and your ancestors'.")
     async def knowledge_terms(self, info: Info) -> TermListResult:
@@ -144,7 +135,7 @@ class KnowledgeQuery:
             rows = await repo.terms_for(info.context.session, acting.scope, chain)
             return KnowledgeTermList(items=[KnowledgeTerm.of(t) for t in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="The acting hotline's own articles as CSV (its editors only).")
     async def knowledge_export(self, info: Info, status: KnowledgeStatus | None = None  # type: ignore[valid-type]
@@ -159,7 +150,7 @@ class KnowledgeQuery:
                     break
             return KnowledgeExport(csv=importing.export_csv(rows), count=len(rows))
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="一企来: an enterprise's questions, by unified social credit code.")
     async def enterprise_history(self, info: Info, credit_code: str) -> HistoryResult:
@@ -168,7 +159,7 @@ class KnowledgeQuery:
             return EnterpriseHistory(enterprise=EnterpriseAccount.of(found),
                                      questions=[EnterpriseQuestion.of(q) for q in questions])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="一企来: the signed-in specialist's open questions (admins: all open ones).")
     async def specialist_inbox(self, info: Info) -> QuestionListResult:
@@ -176,7 +167,7 @@ class KnowledgeQuery:
             rows = await enterprise.inbox(info.context.session, acting)
             return EnterpriseQuestionList(items=[EnterpriseQuestion.of(q) for q in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="一企来: the line's policy specialists.")
     async def policy_specialists(self, info: Info) -> SpecialistListResult:
@@ -184,7 +175,7 @@ class KnowledgeQuery:
             rows = await repo.specialists_of(info.context.session, acting.scope, acting.tenant_id)
             return PolicySpecialistList(items=[PolicySpecialist.of(s) for s in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="一企来: the routing table (policy domain → department).")
     async def policy_routes(self, info: Info) -> RouteListResult:
@@ -192,7 +183,7 @@ class KnowledgeQuery:
             rows = await repo.routes_of(info.context.session, acting.scope, acting.tenant_id)
             return PolicyRouteList(items=[PolicyRoute.of(r) for r in rows])
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
     @strawberry.field(description="Requests of a period in your scope, enterprises' apart from citizens'.")
     async def enterprise_service_report(self, info: Info, from_: Annotated[dt.date, strawberry.argument(name="from")],
@@ -203,7 +194,7 @@ class KnowledgeQuery:
                                            enterprise_questions=r.enterprise_questions, answered=r.answered,
                                            escalated=r.escalated, open=r.open, unrouted=r.unrouted)
 
-        return await _read(info, run)
+        return await read(info.context, run)
 
 
 def _decode(data: KnowledgeImportInput) -> Iterator[dict[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
@@ -45,7 +45,6 @@ from hotline.workorders.types import (
     WorkOrderRules,
 )
 
-T = TypeVar("T")
 WorkOrderResult = Annotated[WorkOrder | ValidationErrors, strawberry.union("WorkOrderResult")]
 WorkOrderConnectionResult = Annotated[WorkOrderConnection | ValidationErrors,
                                       strawberry.union("WorkOrderConnectionResult")]
