@@ -141,7 +141,7 @@ describe('province admin (js.admin)', () => {
     await treeNode(page, '320117');
   });
 
-  test('a second hotline with the same code is refused next to the code field', async () => {
+  test('a second hotline for a division already served is refused next to the division field', async () => {
     await (await treeNode(page, '320100')).click();
     await page.getByRole('button', { name: '开设下级热线' }).click();
     const dialog = page.getByRole('dialog');
@@ -150,7 +150,7 @@ describe('province admin (js.admin)', () => {
     await dialog.getByLabel('行政区划').click();
     await page.locator('.ant-cascader-menu-item', { hasText: '溧水区（320117）' }).click();
     await dialog.getByRole('button', { name: '新建' }).click();
-    await dialog.locator('#createTenant_code_help').getByText('已存在，请换一个。').waitFor();
+    await dialog.locator('#createTenant_divisionCode_help').getByText('该行政区划已有热线在服务。').waitFor();
     await screenshot(page, '08-tenant-create-duplicate');
     await dialog.getByRole('button', { name: '取消' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -80,17 +80,25 @@ describe('agent workspace', () => {
     await page.keyboard.press('Tab'); // channel: 电话 by default
     await page.keyboard.press('Tab'); // request type
     await page.keyboard.type('投诉');
+    // Enter picks the highlighted option only once the list shows it (before that it would submit the form)
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active[title="投诉"]').waitFor();
     await page.keyboard.press('Enter');
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
     await page.keyboard.press('Tab'); // response level: 四级 by default
     await page.keyboard.press('Tab'); // title
     await page.keyboard.type('珠江路工地夜间施工仍未停止');
+    expect(await page.getByLabel('标题', { exact: true }).inputValue()).toBe('珠江路工地夜间施工仍未停止');
     await page.keyboard.press('Tab'); // content
     await page.keyboard.type('上周反映过的珠江路地铁站旁工地，昨晚十二点还在施工，噪音扰民。');
     await page.keyboard.press('Tab'); // category: search by name
+    // (under load the debounced suggestions can land mid-Tab; make sure the keys go to the category field)
+    await page.getByLabel('分类', { exact: true }).focus();
     await page.keyboard.type('城管执法');
+    // the search results come from the taxonomy as typed: wait for them before choosing with the keys
+    await page.locator('.ant-cascader-dropdown:not(.ant-cascader-dropdown-hidden) .ant-cascader-menu-item').first().waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    expect(await page.locator('.ant-form-item').filter({ hasText: '分类' }).first().textContent()).toContain('城管执法');
+    await page.locator('.ant-form-item').filter({ hasText: '分类' }).first().getByTitle(/城管执法/).waitFor();
 
     // The earlier order is flagged as a possible duplicate, linked to its page.
     const duplicates = page.getByRole('region', { name: '疑似重复' });

@@ -28,6 +28,7 @@ interface RuleDraft {
   responseLevel: number | null;
   requestType: string | null;
   categoryCode: string;
+  policy: string; // a named policy that dispatch rules can choose; empty: the ordinary rules
   mandatory: boolean;
   limits: Record<PolicyLimitKind, LimitRow>;
 }
@@ -39,7 +40,7 @@ function draftOf(rule: Rule | null): RuleDraft {
   })) as Record<PolicyLimitKind, LimitRow>;
   return {
     responseLevel: rule?.responseLevel ?? null, requestType: rule?.requestType ?? null, categoryCode: rule?.categoryCode ?? '',
-    mandatory: rule?.mandatory ?? false, limits,
+    policy: rule?.policy ?? '', mandatory: rule?.mandatory ?? false, limits,
   };
 }
 
@@ -60,8 +61,9 @@ export function DeadlinePoliciesPage() {
   );
 }
 
-function scopeText(rule: { responseLevel?: number | null; requestType?: string | null; categoryCode?: string | null }, t: (k: MessageKey, v?: Record<string, string | number>) => string): string {
+function scopeText(rule: { responseLevel?: number | null; requestType?: string | null; categoryCode?: string | null; policy?: string | null }, t: (k: MessageKey, v?: Record<string, string | number>) => string): string {
   return [
+    ...(rule.policy ? [t('deadline.policyN', { name: rule.policy })] : []),
     rule.responseLevel ? t('deadline.levelN', { n: rule.responseLevel }) : t('deadline.anyLevel'),
     rule.requestType ? t(`requestType.${rule.requestType.toUpperCase()}` as MessageKey) : t('deadline.anyType'),
     rule.categoryCode ? t('deadline.categoryN', { code: rule.categoryCode }) : t('deadline.anyCategory'),
@@ -159,7 +161,7 @@ function RuleModal({ tenantCode, title, initial, canMandate, requestTypes, onClo
     const outcome = (await save({
       input: {
         tenantCode, responseLevel: draft.responseLevel, requestType: draft.requestType, categoryCode: draft.categoryCode.trim() || null,
-        mandatory: draft.mandatory,
+        policy: draft.policy.trim() || null, mandatory: draft.mandatory,
         limits: sent.map((kind) => {
           const l = draft.limits[kind];
           return l.disabled ? { kind, disabled: true } : { kind, amount: l.amount, unit: l.unit, disabled: false };
@@ -176,7 +178,7 @@ function RuleModal({ tenantCode, title, initial, canMandate, requestTypes, onClo
       const text = errorText(e, t, locale);
       const kind = e.path[0] === 'limits' && e.path[1] !== undefined ? sent[Number(e.path[1])] : undefined;
       if (kind) limits.set(kind, [limits.get(kind), text].filter(Boolean).join('；'));
-      else if (e.path.length === 1 && ['responseLevel', 'requestType', 'categoryCode'].includes(e.path[0] ?? '')) scope.set(e.path[0] ?? '', text);
+      else if (e.path.length === 1 && ['responseLevel', 'requestType', 'categoryCode', 'policy'].includes(e.path[0] ?? '')) scope.set(e.path[0] ?? '', text);
       else general.push(text);
     }
     setErrors({ scope, limits, general });
@@ -202,6 +204,10 @@ function RuleModal({ tenantCode, title, initial, canMandate, requestTypes, onClo
           <Form.Item label={t('config.categoryCode')} htmlFor="dl-category" {...help('categoryCode')}>
             <Input id="dl-category" style={{ width: 140 }} value={draft.categoryCode} placeholder={t('deadline.anyCategory')} autoComplete="off"
               onChange={(e) => { setDraft({ ...draft, categoryCode: e.target.value }); }} />
+          </Form.Item>
+          <Form.Item label={t('deadline.policy')} htmlFor="dl-policy" {...help('policy')}>
+            <Input id="dl-policy" style={{ width: 140 }} value={draft.policy} placeholder={t('deadline.noPolicy')} autoComplete="off" maxLength={40}
+              onChange={(e) => { setDraft({ ...draft, policy: e.target.value }); }} />
           </Form.Item>
           {canMandate && (
             <Form.Item label={t('config.mandatory')} htmlFor="dl-mandatory">

@@ -22,7 +22,7 @@ export interface RuleDraft {
   then: StoredAction[];
 }
 
-const ACTION_TYPES = ['dispatch', 'set_level', 'review', 'tag', 'stop'] as const;
+const ACTION_TYPES = ['dispatch', 'set_level', 'deadline_policy', 'review', 'tag', 'stop'] as const;
 const ROLES = ['lead', 'supporting', 'joint'] as const;
 
 /** Create or change one rule of the tenant's draft; the API's errors are shown at the field or condition they name. */
@@ -179,6 +179,11 @@ function ActionEditor({ index, action, errors, onChange, onRemove }: {
       {action.type === 'set_level' && (
         <Form.Item label={t('config.level')} htmlFor={`action-${index}-level`} validateStatus={at([...base, 'level']) ? 'error' : undefined} help={at([...base, 'level'])} style={{ marginBottom: 8 }}>
           <InputNumber id={`action-${index}-level`} min={1} max={4} value={action.level} onChange={(v) => { onChange({ ...action, level: v ?? undefined }); }} />
+        </Form.Item>
+      )}
+      {action.type === 'deadline_policy' && (
+        <Form.Item label={t('config.policy')} htmlFor={`action-${index}-policy`} validateStatus={at([...base, 'policy']) ? 'error' : undefined} help={at([...base, 'policy']) ?? t('config.policyHelp')} style={{ marginBottom: 8 }}>
+          <Input id={`action-${index}-policy`} maxLength={40} value={action.policy ?? ''} onChange={(e) => { onChange({ ...action, policy: e.target.value }); }} />
         </Form.Item>
       )}
       {action.type === 'tag' && (

@@ -4,7 +4,7 @@ import type { DispatchActionInput, DispatchActionType, DispatchRole, UnitTargetI
 import type { Condition } from './conditions';
 
 export interface StoredUnit { unit?: string; street?: boolean; role?: string }
-export interface StoredAction { type: string; units?: StoredUnit[]; level?: number; tag?: string }
+export interface StoredAction { type: string; units?: StoredUnit[]; level?: number; tag?: string; policy?: string }
 export interface RuleBody { name: string; when: Condition; then: StoredAction[] }
 export interface EntryBody { category: string; place: string | null; units: StoredUnit[] }
 export interface CategoryBody {
@@ -25,6 +25,8 @@ export function toActionInput(a: StoredAction): DispatchActionInput {
       return { type, level: a.level ?? null };
     case 'TAG':
       return { type, tag: a.tag ?? '' };
+    case 'DEADLINE_POLICY':
+      return { type, policy: a.policy ?? '' };
     default:
       return { type };
   }
