@@ -1,0 +1,215 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
+import { PASSWORD, accessibilityProblems, launch, newPage, screenshot, signIn } from './browser';
+
+// The oversight screens (回访, 督办, 数据看板) as the demo roles of 南京 (tenants/320000-jiangsu.yaml), against a
+// fresh backend. The orders they work on are walked through the loop with the API first (agent → dispatcher →
+// 新街口街道 → dispatcher), as the other screens would; 苏州 (sz.*) must see none of it.
+const baseURL = inject('baseURL');
+let browser: Browser;
+
+/** One account's API session from Node (a cookie jar of one), for the steps before the screens. */
+class ApiSession {
+  private cookie = '';
+  constructor(private readonly login: string) {}
+
+  async signIn(): Promise<this> {
+    const data = await this.gql<{ login: { __typename: string } }>(
+      'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { __typename } }', { l: this.login, p: PASSWORD },
+    );
+    if (data.login.__typename !== 'LoginSuccess') throw new Error(`${this.login} could not sign in`);
+    return this;
+  }
+
+  async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${baseURL}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const setCookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => c && !c.endsWith('='));
+    if (setCookie.length > 0) this.cookie = setCookie.join('; ');
+    const body = await response.json() as { data?: T; errors?: unknown };
+    if (!body.data) throw new Error(`${this.login}: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  }
+}
+
+interface Order {
+  id: string;
+  number: string;
+  state: string;
+  assignments: { id: string; unit: { code: string } }[];
+}
+const ORDER = `{ __typename ... on WorkOrder { id number state assignments { id unit { code } } }
+                 ... on ValidationErrors { errors { path message code } } }`;
+const STREET = '320102003'; // 新街口街道, handled by nj.xinjiekou
+let agent: ApiSession;
+let dispatcher: ApiSession;
+let street: ApiSession;
+
+function ok(result: unknown, field: string): Order {
+  const value = (result as Record<string, Order & { __typename: string }>)[field];
+  if (!value || value.__typename !== 'WorkOrder') throw new Error(`${field}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** 受理 and 派单 to 新街口街道; with `signed` the street also signs for it. */
+async function dispatchedOrder(title: string, phone: string, signed = false): Promise<{ order: Order; assignmentId: string }> {
+  const created = ok(await agent.gql(`mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) ${ORDER} }`, {
+    input: {
+      channel: 'PHONE', requestType: 'COMPLAINT', categoryCode: '010201', title, responseLevel: 3,
+      content: `${title}：中山路与汉中路交叉口，已持续三天，影响夜间出行。`,
+      location: { divisionCode: STREET, address: '中山路1号' }, caller: { phone, name: '王先生', confidential: false },
+    },
+  }), 'createWorkOrder');
+  const order = ok(await dispatcher.gql(`mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) ${ORDER} }`, {
+    input: { orderId: created.id, leadUnitCodes: [STREET] },
+  }), 'dispatchWorkOrder');
+  const assignmentId = order.assignments.find((a) => a.unit.code === STREET)?.id ?? '';
+  if (signed) ok(await street.gql(`mutation($id: UUID!) { signForAssignment(assignmentId: $id) ${ORDER} }`, { id: assignmentId }), 'signForAssignment');
+  return { order, assignmentId };
+}
+
+/** The whole loop up to 待回访: signed for, replied by the street, the reply accepted by the dispatcher. */
+async function orderAwaitingCallback(title: string, phone: string, reply: string): Promise<Order> {
+  const { assignmentId } = await dispatchedOrder(title, phone, true);
+  ok(await street.gql(`mutation($id: UUID!, $text: String!) { replyToWorkOrder(assignmentId: $id, result: RESOLVED, text: $text) ${ORDER} }`,
+    { id: assignmentId, text: reply }), 'replyToWorkOrder');
+  const accepted = ok(await dispatcher.gql(`mutation($id: UUID!) { acceptReply(assignmentId: $id) ${ORDER} }`, { id: assignmentId }), 'acceptReply');
+  expect(accepted.state).toBe('PENDING_CALLBACK');
+  return accepted;
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  [agent, dispatcher, street] = await Promise.all([
+    new ApiSession('nj.agent').signIn(), new ApiSession('nj.dispatcher').signIn(), new ApiSession('nj.xinjiekou').signIn(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+function shootOnFailure(page: () => Page) {
+  return async (context: TestContext): Promise<void> => {
+    if (context.task.result?.state === 'fail') {
+      await screenshot(page(), `FAILED-oversight-${context.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 50)}`);
+    }
+  };
+}
+
+/** The callback form (antd names it by its form name). */
+function form(page: Page) {
+  return page.locator('form#callback');
+}
+
+/** axe looks at the screen at rest: the pointer off the rows it last clicked. */
+async function atRest(page: Page): Promise<void> {
+  await page.mouse.move(1, 1);
+}
+
+async function signedIn(login: string, greeting: string): Promise<Page> {
+  const page = await newPage(browser, baseURL);
+  await page.goto('/');
+  await signIn(page, login);
+  await page.getByText(greeting).waitFor();
+  return page;
+}
+
+describe('callback agent (nj.callback)', () => {
+  let page: Page;
+  let satisfied: Order;
+  let dissatisfied: Order;
+  let unreached: Order;
+  beforeAll(async () => {
+    satisfied = await orderAwaitingCallback('回访测试：路灯不亮', '13800135678', '已联系供电部门修复路灯，当晚恢复照明。');
+    dissatisfied = await orderAwaitingCallback('回访测试：垃圾清运不及时', '13900001111', '已督促环卫所每日清运两次。');
+    unreached = await orderAwaitingCallback('回访测试：树枝遮挡路牌', '13700002222', '已修剪树枝。');
+    page = await signedIn('nj.callback', '您好，');
+  });
+
+  test('sees the orders due for callback and, for one, the reply of the unit and the masked phone', async () => {
+    await page.getByRole('menuitem', { name: '回访' }).click();
+    const table = page.locator('.ant-table');
+    await table.getByText(satisfied.number).waitFor();
+    await table.getByText(dissatisfied.number).waitFor();
+    await page.getByText('在上表中选择一件工单').waitFor();
+    await page.getByRole('row', { name: new RegExp(satisfied.number) }).getByText('回访测试：路灯不亮').click();
+    await page.getByText('已联系供电部门修复路灯，当晚恢复照明。').waitFor();
+    expect(await page.getByTestId('caller-phone').textContent()).toBe('138****5678');
+    expect(await page.getByRole('link', { name: satisfied.number }).first().getAttribute('href')).toBe(`#/order?id=${satisfied.id}`);
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-01-callback-queue');
+  });
+
+  test('shows the full phone number on request', async () => {
+    await page.getByRole('button', { name: '显示完整号码' }).click();
+    await page.getByTestId('caller-phone').getByText('13800135678').waitFor();
+  });
+
+  test('says what is missing next to the field, then records a satisfied citizen and the order closes', async () => {
+    await form(page).getByText('已联系上', { exact: true }).click();
+    await page.getByRole('button', { name: '保存回访' }).click();
+    await page.getByText('请选择问题是否解决').waitFor();
+    await page.getByText('请选择市民的满意度').waitFor();
+    await form(page).getByText('已解决', { exact: true }).click();
+    await form(page).getByText('满意', { exact: true }).click();
+    await page.getByLabel('回访备注').fill('市民表示路灯已修好。');
+    await screenshot(page, 'oversight-02-callback-form');
+    await page.getByRole('button', { name: '保存回访' }).click();
+    await page.getByText(`工单 ${satisfied.number} 的回访已保存`).waitFor();
+    expect(await page.getByTestId('callback-outcome').textContent()).toContain('工单已办结：已解决，满意。');
+    // Left the queue; the attempt is listed.
+    await page.locator('.ant-table').getByText(satisfied.number).waitFor({ state: 'detached' });
+    await page.getByText('市民表示路灯已修好。').waitFor();
+    await screenshot(page, 'oversight-03-callback-closed');
+  });
+
+  test('a dissatisfied citizen sends the order back for rework, as the tenant’s rule says', async () => {
+    await page.getByRole('row', { name: new RegExp(dissatisfied.number) }).getByText('回访测试：垃圾清运不及时').click();
+    await page.getByText('已督促环卫所每日清运两次。').waitFor();
+    await form(page).getByText('已联系上', { exact: true }).click();
+    await form(page).getByText('未解决', { exact: true }).click();
+    await form(page).getByText('不满意', { exact: true }).click();
+    await page.getByText('不满意的工单将退回承办单位重办').waitFor();
+    await page.getByRole('button', { name: '保存回访' }).click();
+    await page.getByTestId('callback-outcome').getByText('工单已退回承办单位重办（第 1 次重办）', { exact: false }).waitFor();
+    await page.locator('.ant-table').getByText(dissatisfied.number).waitFor({ state: 'detached' });
+    const state = await dispatcher.gql<{ workOrder: { state: string; reopenCount: number } }>(
+      'query($id: UUID!) { workOrder(id: $id) { ... on WorkOrder { state reopenCount } } }', { id: dissatisfied.id });
+    expect(state.workOrder).toEqual({ state: 'IN_PROGRESS', reopenCount: 1 });
+  });
+
+  test('an unreached citizen keeps the order in the queue with the attempt counted', async () => {
+    await page.getByRole('row', { name: new RegExp(unreached.number) }).getByText('回访测试：树枝遮挡路牌').click();
+    await page.getByText('已修剪树枝。').waitFor();
+    await form(page).getByText('未联系上', { exact: true }).click();
+    await page.getByText('这是第 1 次回访', { exact: false }).waitFor();
+    await page.getByRole('button', { name: '保存回访' }).click();
+    await page.getByTestId('callback-outcome').getByText('未联系上，已记录第 1 次回访（最多 3 次）', { exact: false }).waitFor();
+    await page.getByText('已回访 1 次（最多 3 次）').waitFor();
+    await page.locator('.ant-table').getByText(unreached.number).waitFor();
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-04-callback-unreached');
+  });
+
+  test('苏州 sees none of these orders', async () => {
+    const sz = await new ApiSession('sz.admin').signIn();
+    const answer = await sz.gql<{ workOrder: { __typename: string; errors?: { code: string }[] } }>(
+      'query($id: UUID!) { workOrder(id: $id) { __typename ... on ValidationErrors { errors { code } } } }', { id: satisfied.id });
+    expect(answer.workOrder.errors?.map((e) => e.code)).toEqual(['not_found']);
+    const reveal = await sz.gql<{ revealCallerPhone: { __typename: string; errors?: { code: string }[] } }>(
+      'mutation($id: UUID!) { revealCallerPhone(orderId: $id) { __typename ... on ValidationErrors { errors { code } } } }', { id: unreached.id });
+    expect(reveal.revealCallerPhone.errors?.map((e) => e.code)).toEqual(['not_found']);
+  });
+
+  afterEach(shootOnFailure(() => page));
+  afterAll(async () => {
+    await page.context().close();
+  });
+});
+
