@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
-import { PASSWORD, accessibilityProblems, launch, newPage, screenshot, signIn } from './browser';
+import { PASSWORD, accessibilityProblems, gql, launch, newPage, screenshot, signIn } from './browser';
 
 // The oversight screens (回访, 督办, 数据看板) as the demo roles of 南京 (tenants/320000-jiangsu.yaml), against a
 // fresh backend. The orders they work on are walked through the loop with the API first (agent → dispatcher →
@@ -110,6 +110,12 @@ async function atRest(page: Page): Promise<void> {
   await page.mouse.move(1, 1);
 }
 
+/** A query from the signed-in page (the screen's own session). */
+async function gqlAs(page: Page, query: string): Promise<{ supervisionNotices: { edges: { node: { id: string } }[] } }> {
+  const body = await gql(page, query) as { data: { supervisionNotices: { edges: { node: { id: string } }[] } } };
+  return body.data;
+}
+
 async function signedIn(login: string, greeting: string): Promise<Page> {
   const page = await newPage(browser, baseURL);
   await page.goto('/');
@@ -213,3 +219,128 @@ describe('callback agent (nj.callback)', () => {
   });
 });
 
+describe('supervisor (nj.supervisor)', () => {
+  let page: Page;
+  let order: Order;
+  beforeAll(async () => {
+    ({ order } = await dispatchedOrder('督办测试：占道经营', '13600003333', true));
+    page = await signedIn('nj.supervisor', '您好，');
+  });
+
+  test('sees the board by section, each with its count and an empty state', async () => {
+    await page.getByRole('menuitem', { name: '督办' }).click();
+    await page.getByRole('tab', { name: /超时未办/ }).waitFor();
+    await page.getByRole('tab', { name: /回访超时/ }).waitFor();
+    await page.getByText('没有超时的工单。').waitFor();
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-05-supervision-board');
+  });
+
+  test('issues a notice by order number; what is missing or refused shows next to the field', async () => {
+    await page.getByRole('button', { name: '发起督办' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('工单编号').fill(order.number);
+    await dialog.getByRole('button', { name: '查找' }).click();
+    await dialog.getByText('督办测试：占道经营（办理中）').waitFor();
+    await dialog.getByLabel('督办对象（承办单位）').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '新街口街道' }).click();
+    await dialog.getByLabel('督办事由').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="领导批示"]').click();
+    await dialog.getByRole('button', { name: '发出督办单' }).click();
+    await dialog.locator('#issueNotice_instruction_help').getByText('必填。').waitFor();
+    await dialog.getByLabel('督办要求').fill('请于两个工作日内清理占道摊位并报告处理结果。');
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-06-supervision-issue');
+    await dialog.getByRole('button', { name: '发出督办单' }).click();
+    await page.getByText(`已就工单 ${order.number} 向新街口街道发出督办单`).waitFor();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText('承办单位尚未回复。').waitFor();
+    await drawer.getByText('待回复').waitFor();
+    await drawer.getByRole('button', { name: '关闭督办单' }).click();
+
+    // The same level again for the same unit is refused by the API, next to the unit.
+    await page.getByRole('button', { name: '发起督办' }).click();
+    await dialog.getByLabel('工单编号').fill(order.number);
+    await dialog.getByRole('button', { name: '查找' }).click();
+    await dialog.getByText('督办测试：占道经营（办理中）').waitFor();
+    await dialog.getByLabel('督办对象（承办单位）').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '新街口街道' }).click();
+    await dialog.getByLabel('督办事由').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="媒体曝光"]').click();
+    await dialog.getByLabel('督办要求').fill('再次督办。');
+    await dialog.getByRole('button', { name: '发出督办单' }).click();
+    await dialog.locator('#issueNotice_targetUnitCode_help').getByText('已有同级或更高级别的督办单', { exact: false }).waitFor();
+    await screenshot(page, 'oversight-07-supervision-duplicate');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('reads the unit’s reply on the notice and closes it', async () => {
+    const notices = await street.gql<{ supervisionNotices: { edges: { node: { id: string; orderId: string } }[] } }>(
+      '{ supervisionNotices(states: [OPEN], first: 50) { ... on SupervisionNoticeConnection { edges { node { id orderId } } } } }');
+    const notice = notices.supervisionNotices.edges.map((e) => e.node).find((n) => n.orderId === order.id);
+    expect(notice).toBeDefined();
+    const replied = await street.gql<{ replyToSupervision: { __typename: string } }>(
+      'mutation($id: UUID!, $text: String!) { replyToSupervision(noticeId: $id, text: $text) { __typename } }',
+      { id: notice?.id, text: '已组织城管队员清理摊位，设置提示牌，每日巡查。' });
+    expect(replied.replyToSupervision.__typename).toBe('SupervisionNotice');
+
+    await page.getByRole('tab', { name: /督办中/ }).click();
+    const row = page.getByRole('row', { name: new RegExp(order.number) });
+    await row.getByText('已回复').waitFor();
+    await row.getByRole('button', { name: '查看' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByTestId('notice-reply').getByText('已组织城管队员清理摊位，设置提示牌，每日巡查。').waitFor();
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-08-supervision-reply');
+    await drawer.getByLabel('办结说明').fill('已核实，摊位已清理。');
+    await drawer.getByRole('button', { name: '办结督办单' }).click();
+    await page.getByText('督办单已办结').waitFor();
+    await drawer.getByText('已核实，摊位已清理。', { exact: false }).waitFor();
+    await drawer.getByRole('button', { name: '关闭督办单' }).click();
+    await page.getByText('没有待回复或待办结的督办单。').waitFor();
+  });
+
+  test('escalates to listed supervision; an unanswered one closes only with a reason', async () => {
+    await page.getByRole('button', { name: '发起督办' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('工单编号').fill(order.number);
+    await dialog.getByRole('button', { name: '查找' }).click();
+    await dialog.getByLabel('督办对象（承办单位）').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '新街口街道' }).click();
+    await dialog.getByLabel('督办事由').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="重复投诉"]').click();
+    await dialog.getByLabel('督办要求').fill('群众反复投诉，请街道主要负责人过问。');
+    await dialog.getByRole('button', { name: '发出督办单' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByRole('button', { name: '升级为挂牌督办' }).click();
+    const escalation = page.getByRole('dialog', { name: '发起督办' });
+    expect(await escalation.getByLabel('督办要求').inputValue()).toBe('群众反复投诉，请街道主要负责人过问。');
+    await escalation.getByRole('button', { name: '发出督办单' }).click();
+    await drawer.getByText('挂牌督办').first().waitFor();
+    await drawer.getByRole('button', { name: '办结督办单' }).click();
+    await drawer.locator('#closeNotice_note_help').getByText('必填。').waitFor();
+    await drawer.getByRole('button', { name: '关闭督办单' }).click();
+    await page.getByRole('tab', { name: /挂牌督办/ }).click();
+    await page.getByRole('row', { name: new RegExp(order.number) }).waitFor();
+    await screenshot(page, 'oversight-09-supervision-listed');
+  });
+
+  test('苏州 cannot read these notices', async () => {
+    const mine = await gqlAs(page, '{ supervisionNotices(first: 5) { ... on SupervisionNoticeConnection { edges { node { id } } } } }');
+    const id = mine.supervisionNotices.edges[0]?.node.id ?? '';
+    expect(id).not.toBe('');
+    const sz = await new ApiSession('sz.admin').signIn();
+    const answer = await sz.gql<{ supervisionNotice: { errors?: { code: string }[] } }>(
+      'query($id: UUID!) { supervisionNotice(id: $id) { ... on ValidationErrors { errors { code } } } }', { id });
+    expect(answer.supervisionNotice.errors?.map((e) => e.code)).toEqual(['not_found']);
+  });
+
+  afterEach(shootOnFailure(() => page));
+  afterAll(async () => {
+    await page.context().close();
+  });
+});
