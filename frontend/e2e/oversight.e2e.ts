@@ -344,3 +344,62 @@ describe('supervisor (nj.supervisor)', () => {
     await page.context().close();
   });
 });
+
+describe('leader (nj.leader) on the dashboard', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await signedIn('nj.leader', '您好，');
+  });
+
+  test('shows the day’s and the month’s volume as the reports API counts it, with the districts of 南京', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const body = await gql(page, `{ report(kind: MONTHLY, date: "${today}") { ... on Report { total } } }`) as { data: { report: { total: number } } };
+    const total = body.data.report.total;
+    expect(total).toBeGreaterThanOrEqual(4); // the orders of this file, all in 玄武区
+    await page.getByRole('menuitem', { name: '数据看板' }).click();
+    await page.getByText('当月受理', { exact: true }).waitFor();
+    const monthTotal = page.locator('.ant-statistic').filter({ has: page.getByText('当月受理', { exact: true }) }).locator('.ant-statistic-content-value');
+    expect((await monthTotal.textContent())?.replace(/,/g, '')).toBe(String(total));
+    const tiles = page.locator('[role="img"][aria-label^="当月各区域受理量"]');
+    await tiles.waitFor();
+    expect(await tiles.getAttribute('aria-label')).toMatch(/玄武区 [1-9]\d*/);
+    expect(await tiles.getAttribute('aria-label')).toContain('江宁区');
+    await page.locator('[role="img"][aria-label^="当月各渠道受理量"]').waitFor();
+    await page.getByRole('table', { name: '当月红榜' }).getByText('新街口街道').waitFor();
+    await page.waitForTimeout(600); // charts draw after their code loads
+    await atRest(page);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'oversight-10-dashboard');
+  });
+
+  test('downloads the month’s report as an Excel workbook', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载月报（Excel）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^12345-monthly-\d{4}-\d{2}-01\.xlsx$/);
+    const stream = await download.createReadStream();
+    const first = await new Promise<Buffer>((resolve) => { stream.once('data', (chunk) => { resolve(Buffer.from(chunk)); }); });
+    expect(first.subarray(0, 2).toString()).toBe('PK'); // a zip: what Excel opens
+  });
+
+  test('苏州 sees its own districts and cannot read 南京’s report', async () => {
+    const sz = await signedIn('sz.admin', '您好，');
+    await sz.goto('/#/dashboard');
+    await sz.getByText('当月受理', { exact: true }).waitFor();
+    expect(await sz.getByText('玄武区').count()).toBe(0);
+    expect(await sz.getByText('新街口街道').count()).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
+    const body = await gql(sz, `{ report(kind: MONTHLY, date: "${today}", tenantCode: "320100") { __typename ... on ValidationErrors { errors { code } } } }`) as
+      { data: { report: { __typename: string; errors?: { code: string }[] } } };
+    expect(body.data.report.__typename).toBe('ValidationErrors');
+    expect(body.data.report.errors?.map((e) => e.code)).toEqual(['not_found']);
+    await screenshot(sz, 'oversight-11-dashboard-suzhou');
+    await sz.context().close();
+  });
+
+  afterEach(shootOnFailure(() => page));
+  afterAll(async () => {
+    await page.context().close();
+  });
+});
