@@ -203,6 +203,16 @@ describe('callback agent (nj.callback)', () => {
     await screenshot(page, 'oversight-04-callback-unreached');
   });
 
+  test('the screen follows the English switch', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Orders to call back' }).waitFor();
+    await page.getByRole('heading', { name: 'Record the callback' }).waitFor();
+    await page.getByText('Not reached: attempt 1 of at most 3 recorded', { exact: false }).waitFor();
+    await screenshot(page, 'oversight-04b-callback-english');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '待回访工单' }).waitFor();
+  });
+
   test('苏州 sees none of these orders', async () => {
     const sz = await new ApiSession('sz.admin').signIn();
     const answer = await sz.gql<{ workOrder: { __typename: string; errors?: { code: string }[] } }>(
@@ -383,7 +393,7 @@ describe('leader (nj.leader) on the dashboard', () => {
     expect(first.subarray(0, 2).toString()).toBe('PK'); // a zip: what Excel opens
   });
 
-  test('苏州 sees its own districts and cannot read 南京’s report', async () => {
+  test('苏州 sees none of 南京’s figures and cannot read its report', async () => {
     const sz = await signedIn('sz.admin', '您好，');
     await sz.goto('/#/dashboard');
     await sz.getByText('当月受理', { exact: true }).waitFor();

@@ -205,6 +205,7 @@ function AttemptForm({ order, reopenOnDissatisfied, maxAttempts, onSaved }: {
       return;
     }
     setProblems([]);
+    form.resetFields(); // the next attempt starts blank: no second save of the same answer by mistake
     void message.success(t('callback.saved', { number: order.number }));
     onSaved(callbackOutcome(answer, didReach, maxAttempts, submitted));
   };

