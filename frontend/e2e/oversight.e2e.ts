@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test, type TestContext } from 'vitest';
-import { PASSWORD, accessibilityProblems, gql, launch, newPage, screenshot, signIn } from './browser';
+import { PASSWORD, accessibilityProblems, gql, launch, screenshot, signIn } from './browser';
 
 // The oversight screens (回访, 督办, 数据看板) as the demo roles of 南京 (tenants/320000-jiangsu.yaml), against a
 // fresh backend. The orders they work on are walked through the loop with the API first (agent → dispatcher →
@@ -116,8 +116,16 @@ async function gqlAs(page: Page, query: string): Promise<{ supervisionNotices: {
   return body.data;
 }
 
+/** The day in China, where the hotlines count their days (and where their staff's browsers are). */
+function chinaToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
 async function signedIn(login: string, greeting: string): Promise<Page> {
-  const page = await newPage(browser, baseURL);
+  // The browser keeps China's clock, so that "today" on the dashboard is the hotline's day even near midnight UTC.
+  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
   await page.goto('/');
   await signIn(page, login);
   await page.getByText(greeting).waitFor();
@@ -362,7 +370,7 @@ describe('leader (nj.leader) on the dashboard', () => {
   });
 
   test('shows the day’s and the month’s volume as the reports API counts it, with the districts of 南京', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = chinaToday();
     const body = await gql(page, `{ report(kind: MONTHLY, date: "${today}") { ... on Report { total } } }`) as { data: { report: { total: number } } };
     const total = body.data.report.total;
     expect(total).toBeGreaterThanOrEqual(4); // the orders of this file, all in 玄武区
@@ -399,7 +407,7 @@ describe('leader (nj.leader) on the dashboard', () => {
     await sz.getByText('当月受理', { exact: true }).waitFor();
     expect(await sz.getByText('玄武区').count()).toBe(0);
     expect(await sz.getByText('新街口街道').count()).toBe(0);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = chinaToday();
     const body = await gql(sz, `{ report(kind: MONTHLY, date: "${today}", tenantCode: "320100") { __typename ... on ValidationErrors { errors { code } } } }`) as
       { data: { report: { __typename: string; errors?: { code: string }[] } } };
     expect(body.data.report.__typename).toBe('ValidationErrors');
