@@ -311,6 +311,10 @@ describe('supervisor (nj.supervisor)', () => {
     await row.getByRole('button', { name: '查看' }).click();
     const drawer = page.locator('.ant-drawer');
     await drawer.getByTestId('notice-reply').getByText('已组织城管队员清理摊位，设置提示牌，每日巡查。').waitFor();
+    // The open notice is in the address: a reload (or a link) shows it again.
+    expect(page.url()).toMatch(/#\/supervision\?tab=OPEN_NOTICES&notice=[0-9a-f-]{36}$/);
+    await page.reload();
+    await drawer.getByTestId('notice-reply').getByText('已组织城管队员清理摊位，设置提示牌，每日巡查。').waitFor();
     await atRest(page);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'oversight-08-supervision-reply');
@@ -337,6 +341,7 @@ describe('supervisor (nj.supervisor)', () => {
     await drawer.getByRole('button', { name: '升级为挂牌督办' }).click();
     const escalation = page.getByRole('dialog', { name: '发起督办' });
     expect(await escalation.getByLabel('督办要求').inputValue()).toBe('群众反复投诉，请街道主要负责人过问。');
+    await escalation.getByText('督办测试：占道经营（办理中）').waitFor();
     await escalation.getByRole('button', { name: '发出督办单' }).click();
     await drawer.getByText('挂牌督办').first().waitFor();
     await drawer.getByRole('button', { name: '办结督办单' }).click();

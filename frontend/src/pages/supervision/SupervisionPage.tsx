@@ -11,7 +11,7 @@ import {
   type SupervisionBoardSection, type SupervisionLevel, type SupervisionNoticesQuery, type SupervisionState,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n';
-import { href } from '../../router';
+import { href, useRoute } from '../../router';
 import { IssueNoticeModal, NoticeDrawer, deadlineKindLabel, levelTag, noticeStateTag, type IssueTarget } from './notices';
 import { useCursorPager } from './pager';
 
@@ -33,10 +33,17 @@ const LEVELS: SupervisionLevel[] = ['REMINDER', 'NOTICE', 'LISTED'];
 /** 督办: the board of what is late or under supervision, the notices with their replies, and issuing one. */
 export function SupervisionPage() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<string>('OVERDUE_ASSIGNMENTS');
   const [refreshKey, setRefreshKey] = useState(0);
   const [issuing, setIssuing] = useState<IssueTarget | null>(null);
-  const [openNotice, setOpenNotice] = useState<string | null>(null);
+  // The tab and the open notice live in the address (#/supervision?tab=…&notice=…): linkable, kept on reload.
+  const [route, navigate] = useRoute();
+  const tab = route.params.get('tab') ?? 'OVERDUE_ASSIGNMENTS';
+  const openNotice = route.params.get('notice');
+  const go = (next: { tab: string; notice: string | null }) => {
+    navigate('/supervision', next.notice ? { tab: next.tab, notice: next.notice } : { tab: next.tab });
+  };
+  const setTab = (next: string) => { go({ tab: next, notice: null }); };
+  const setOpenNotice = (id: string | null) => { go({ tab, notice: id }); };
   const [counts, refetchCounts] = useQuery({ query: SupervisionCountsDocument });
   useRefresh(refreshKey, refetchCounts);
   const changed = () => { setRefreshKey((k) => k + 1); };

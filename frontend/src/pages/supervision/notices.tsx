@@ -108,7 +108,7 @@ export function IssueNoticeModal({ target, onClose, onIssued }: {
   return (
     <Modal
       open title={t('supervision.issueTitle')} okText={t('supervision.issueOk')} cancelText={t('common.cancel')}
-      confirmLoading={fetching} onOk={() => { form.submit(); }} onCancel={onClose} width={660}
+      confirmLoading={fetching} okButtonProps={{ disabled: order.fetching }} onOk={() => { form.submit(); }} onCancel={onClose} width={660}
     >
       <FormProblems problems={problems} />
       <Form<IssueValues>
