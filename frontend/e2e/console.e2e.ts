@@ -70,10 +70,10 @@ describe('sign-in', () => {
   test('an account locked after repeated failures says so, even with the right password', async () => {
     // The e2e backend locks after 3 failures (HOTLINE_LOCKOUT_ATTEMPTS=3).
     for (let i = 0; i < 3; i += 1) {
-      await signIn(page, 'yql.admin', `wrong-${i}`);
+      await signIn(page, 'tj.admin', `wrong-${i}`);
       await page.getByTestId('sign-in-error').getByText('账号或密码错误').waitFor();
     }
-    await signIn(page, 'yql.admin');
+    await signIn(page, 'tj.admin'); // an account no other step of the walk signs in with
     await page.getByTestId('sign-in-error').getByText('账号已被临时锁定', { exact: false }).waitFor();
     await screenshot(page, '03-sign-in-locked');
   });

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { accessibilityProblems, choose, gql, launch, newPage, screenshot, shootOnFailure, signIn } from './browser';
+import { accessibilityProblems, choose, launch, newPage, screenshot, shootOnFailure, signIn } from './browser';
 
-// The closed loop of one order through the screens of the roles that work it: dispatcher dispatches,
-// the street signs and replies, the hotline accepts; the order's page tells the whole story, and
-// 苏州's agent finds nothing of it. Steps run in order and build on each other.
+// The closed loop of one order through the screens of the roles that work it: the agent records the call,
+// the dispatcher dispatches, the street signs and replies, the hotline accepts, the callback agent records
+// a satisfied citizen; the order's page tells the whole story, and 苏州's agent finds nothing of it.
+// Steps run in order and build on each other.
 const baseURL = inject('baseURL');
 const TITLE = `新街口路灯不亮（回路测试 ${String(Date.now() % 100000)}）`;
 let browser: Browser;
@@ -45,16 +46,28 @@ afterAll(async () => {
 });
 
 describe('the closed loop of one order', () => {
-  test('an agent records a complaint that waits for a dispatcher', async () => {
+  test('an agent records the call in the workspace; it waits for a dispatcher', async () => {
     const page = (last = await as('nj.agent'));
-    const result = await gql(page, `mutation { createWorkOrder(input: {
-      channel: PHONE, requestType: COMPLAINT, categoryCode: "010201", title: "${TITLE}",
-      content: "中山路与汉中路交叉口的路灯连续三晚不亮，夜间行人不安全。", responseLevel: 3,
-      location: { divisionCode: "320102003", address: "中山路1号" },
-      caller: { phone: "13800135678", name: "王先生" } }) {
-      __typename ... on WorkOrder { id number state } } }`) as { data: { createWorkOrder: { id: string; number: string; state: string } } };
-    ({ id: orderId, number: orderNumber } = result.data.createWorkOrder);
-    expect(result.data.createWorkOrder.state).toBe('PENDING_DISPATCH');
+    await page.getByRole('menuitem', { name: '坐席工作台' }).click();
+    await page.getByLabel('来电号码', { exact: true }).fill('13800135678');
+    await page.getByLabel('来电人姓名', { exact: true }).fill('王先生');
+    await page.getByLabel('诉求类型', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="投诉"]').click();
+    await page.getByLabel('标题', { exact: true }).fill(TITLE);
+    await page.getByLabel('诉求内容', { exact: true }).fill('中山路与汉中路交叉口的路灯连续三晚不亮，夜间行人不安全。');
+    await page.getByLabel('分类', { exact: true }).fill('园林绿化环卫');
+    await page.locator('.ant-cascader-dropdown:not(.ant-cascader-dropdown-hidden) .ant-cascader-menu-item').first().click();
+    await page.getByLabel('详细地址', { exact: true }).fill('中山路1号');
+    await screenshot(page, 'loop-00-workspace');
+    await page.getByRole('button', { name: /受\s*理/ }).first().click();
+    const result = page.getByRole('status').filter({ hasText: '已受理，工单号' });
+    await result.waitFor();
+    expect(await result.textContent()).toContain('等待派单');
+    const link = result.getByRole('link', { name: '打开工单' });
+    orderId = new URLSearchParams((await link.getAttribute('href'))?.split('?')[1] ?? '').get('id') ?? '';
+    orderNumber = /\d{6}-\d{8}-\d{5}/.exec((await result.textContent()) ?? '')?.[0] ?? '';
+    expect(orderId).not.toBe('');
+    expect(orderNumber).not.toBe('');
   });
 
   test('the dispatcher sends it to 新街口街道 from the queue', async () => {
@@ -101,12 +114,26 @@ describe('the closed loop of one order', () => {
     await page.getByRole('dialog').getByText('待回访').waitFor();
   });
 
+  test('the callback agent reaches the caller, who is satisfied; the order closes', async () => {
+    const page = (last = await as('nj.callback'));
+    await page.getByRole('menuitem', { name: '回访' }).click();
+    await page.getByRole('row', { name: new RegExp(orderNumber) }).getByText(TITLE).click();
+    const form = page.locator('form#callback');
+    await form.getByText('已联系上', { exact: true }).click();
+    await form.getByText('已解决', { exact: true }).click();
+    await form.getByText('满意', { exact: true }).click();
+    await page.getByLabel('回访备注').fill('王先生确认路灯已修好。');
+    await page.getByRole('button', { name: '保存回访' }).click();
+    await page.getByTestId('callback-outcome').getByText(/工单已办结/).waitFor();
+    await screenshot(page, 'loop-04a-callback');
+  });
+
   test("the order's page shows its deadlines, its units and every step", async () => {
     const page = (last = await as('nj.dispatcher'));
     await page.goto(`/#/order?id=${orderId}`);
     await page.getByRole('heading', { name: orderNumber }).waitFor();
     const timeline = page.locator('.ant-timeline');
-    for (const step of ['受理', '派至单位', '签收', '答复', '答复审核通过']) {
+    for (const step of ['受理', '派至单位', '签收', '答复', '答复审核通过', '回访']) {
       await timeline.getByText(step, { exact: true }).first().waitFor();
     }
     await page.getByText('按时').first().waitFor(); // signed for and replied within their limits
