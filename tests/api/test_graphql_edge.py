@@ -8,7 +8,8 @@ from litestar.testing import AsyncTestClient
 
 from hotline.api.schema import schema_sdl
 from hotline.kernel.settings import PROJECT_ROOT
-from tests.conftest import Api
+from tests.conftest import Api, unique
+from tests.workorders.helpers import order_input
 
 
 def test_schema_file_matches_the_code() -> None:
@@ -65,3 +66,21 @@ async def test_anonymous_callers_cannot_list_users_or_grants(api: Api) -> None:
         assert body["data"] is None
         assert body["errors"][0]["message"] == "sign in first"
         assert body["errors"][0]["extensions"]["code"] == "unauthenticated"
+
+
+TWO_ORDERS = """mutation($good: CreateWorkOrderInput!, $bad: CreateWorkOrderInput!) {
+  first: createWorkOrder(input: $bad) { __typename ... on ValidationErrors { errors { path code } } }
+  second: createWorkOrder(input: $good) { __typename ... on WorkOrder { number } } }"""
+FIND = """query($number: String) { workOrder(number: $number) { __typename } }"""
+
+
+async def test_each_mutation_field_of_a_document_succeeds_or_fails_on_its_own(api: Api) -> None:
+    title = unique("两个字段的文档")
+    body = await api.gql(TWO_ORDERS, {"good": order_input(title=title), "bad": order_input(categoryCode="999999")},
+                         as_user="nj.agent")
+    assert body["first"] == {"__typename": "ValidationErrors",
+                             "errors": [{"path": ["categoryCode"], "code": "not_found"}]}
+    number = body["second"]["number"]  # the good one is kept although the document had a failure
+    found = await api.gql(FIND, {"number": number}, as_user="nj.agent")
+    assert found["workOrder"]["__typename"] == "WorkOrder"
+

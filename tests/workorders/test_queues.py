@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
-from hotline.kernel import runtime
 from tests.conftest import Api
 from tests.workorders.helpers import (
     DISPATCH,
@@ -103,17 +102,18 @@ async def test_cursor_pagination_walks_a_queue_without_overlap(api: Api) -> None
 
 @contextmanager
 def counted_statements() -> Iterator[list[str]]:
-    engine = runtime.database().app_engine.sync_engine
+    """Every statement sent while inside, on any engine: the app serves the test client from another
+    event loop (and so from another `runtime.database()`), so the listener sits on the Engine class."""
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(Engine, "before_cursor_execute", count)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(Engine, "before_cursor_execute", count)
 
 
 async def test_a_page_of_100_orders_with_units_and_categories_costs_a_constant_number_of_queries(api: Api) -> None:

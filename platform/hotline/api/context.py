@@ -26,6 +26,10 @@ class Context:
     loaders: Loaders
     # Cookies to set or clear on the response: (name, value or None to delete).
     cookies: list[tuple[str, str | None]] = field(default_factory=list)
+    # A mutation operation of one root field (set by `api.errors.SoleMutation`): its change needs no
+    # savepoint, and its expected failure sets `roll_back`, which rolls back the request's transaction.
+    sole_mutation: bool = False
+    roll_back: bool = False
 
     def require_acting(self) -> Acting:
         if self.acting is None:

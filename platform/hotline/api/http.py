@@ -84,8 +84,8 @@ async def execute(request: Request[Any, Any, Any], body: dict[str, Any], *, allo
             result = await schema.execute(body.get("query") or "", variable_values=body.get("variables"),
                                           context_value=ctx, operation_name=body.get("operationName"),
                                           allowed_operation_types=allowed)
-            if result.errors:
-                raise _Rollback(result)  # an unexpected failure leaves nothing behind
+            if result.errors or ctx.roll_back:
+                raise _Rollback(result)  # an unexpected failure, or a sole mutation's, leaves nothing behind
     except _Rollback as rollback:
         result = rollback.result
     except InvalidOperationTypeError:

@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from hotline.analytics.schema import AnalyticsMutation, AnalyticsQuery
+from hotline.api.errors import SoleMutation
 from hotline.calendars.schema import CalendarMutation, CalendarQuery
 from hotline.dispatch.schema import DispatchMutation, DispatchQuery
 from hotline.evaluation.schema import EvaluationMutation, EvaluationQuery
@@ -65,6 +66,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaskErrors(should_mask_error=_unexpected),
+        SoleMutation,
     ]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(auto_camel_case=True))

@@ -1,4 +1,5 @@
-"""A process-wide cache of effective configuration per tenant (calendars, deadline policies, …).
+"""A process-wide cache of effective configuration per tenant (calendars, deadline policies, …) and of
+the rows intake reads on every order (the acting tenant, known categories and divisions).
 
 Building a tenant's effective configuration reads its chain of ancestors, partly on the system role;
 intake does it on every order. Entries live `HOTLINE_CONFIG_CACHE_SECONDS` (default 30). A flush that
@@ -11,14 +12,14 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
+from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _DIRTY = "hotline.config_dirty"
-_entries: dict[tuple[str, uuid.UUID], tuple[float, Any]] = {}
+_entries: dict[tuple[str, Hashable], tuple[float, Any]] = {}
 _watched: set[type] = set()
 
 
@@ -26,18 +27,19 @@ def ttl() -> float:
     return float(os.environ.get("HOTLINE_CONFIG_CACHE_SECONDS", "30"))
 
 
-def get(session: Any, kind: str, tenant_id: uuid.UUID) -> Any | None:
+def get(session: Any, kind: str, key: Hashable) -> Any | None:
+    """The cached value of `kind` for `key` (a tenant id, a reference code), or None."""
     if session.info.get(_DIRTY):
         return None
-    entry = _entries.get((kind, tenant_id))
+    entry = _entries.get((kind, key))
     if entry is None or entry[0] < time.monotonic():
         return None
     return entry[1]
 
 
-def put(session: Any, kind: str, tenant_id: uuid.UUID, value: Any) -> None:
+def put(session: Any, kind: str, key: Hashable, value: Any) -> None:
     if not session.info.get(_DIRTY) and ttl() > 0:
-        _entries[(kind, tenant_id)] = (time.monotonic() + ttl(), value)
+        _entries[(kind, key)] = (time.monotonic() + ttl(), value)
 
 
 def clear() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.kernel import config_cache
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import (
     Alliance,
@@ -168,6 +169,16 @@ async def grant_by_id(session: AsyncSession, scope: TenantScope, grant_id: uuid.
 
 async def region(session: AsyncSession, code: str) -> Region | None:
     return await session.get(Region, code)
+
+
+async def region_known(session: AsyncSession, code: str) -> bool:
+    """Whether the division code exists; known codes are cached like known categories (reference data)."""
+    if config_cache.get(session, "region", code):
+        return True
+    known = await session.get(Region, code) is not None
+    if known:
+        config_cache.put(session, "region", code, True)
+    return known
 
 
 async def regions_under(session: AsyncSession, parent_code: str | None) -> Sequence[Region]:

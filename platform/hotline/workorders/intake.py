@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.kernel import audit, outbox
+from hotline.kernel import audit, config_cache, outbox
 from hotline.kernel.acting import Acting
 from hotline.kernel.context import Actor, Role
 from hotline.kernel.errors import DomainError, Validator, forbidden
@@ -82,10 +82,19 @@ def _division_prefix(code: str) -> str:
 
 
 async def acting_tenant(session: AsyncSession, scope: TenantScope) -> Tenant:
+    """The acting tenant's row, read only. Cached: intake needs it on every order, and a change to any
+    tenant empties the cache (watched below)."""
+    cached: Tenant | None = config_cache.get(session, "tenant", scope.acting_tenant_id)
+    if cached is not None:
+        return cached
     found = await tenancy_repo.tenants_by_ids(session, scope, [scope.acting_tenant_id])
     if not found:
         raise DomainError.one((), "tenant not found", "not_found")
+    config_cache.put(session, "tenant", scope.acting_tenant_id, found[0])
     return found[0]
+
+
+config_cache.watch(Tenant)
 
 
 async def validate(session: AsyncSession, tenant: Tenant, data: NewWorkOrder) -> str | None:
@@ -95,8 +104,8 @@ async def validate(session: AsyncSession, tenant: Tenant, data: NewWorkOrder) ->
     v.check(len(data.title.strip()) <= 200, ("title",), "title: at most 200 characters", "too_long")
     v.check(bool(data.content.strip()), ("content",), "content is required", "required")
     v.check(1 <= data.response_level <= 4, ("responseLevel",), "response level is 1 to 4", "out_of_range")
-    category = await repo.category(session, data.category_code)
-    v.check(category is not None, ("categoryCode",), "unknown category", "not_found")
+    v.check(await repo.category_known(session, data.category_code), ("categoryCode",), "unknown category",
+            "not_found")
     await _validate_location(session, tenant, data, v)
     phone = None
     if data.caller_phone:
@@ -120,10 +129,9 @@ async def validate(session: AsyncSession, tenant: Tenant, data: NewWorkOrder) ->
 
 async def _validate_location(session: AsyncSession, tenant: Tenant, data: NewWorkOrder, v: Validator) -> None:
     if data.division_code:
-        region = await tenancy_repo.region(session, data.division_code)
         inside = tenant.division_code is None or data.division_code.startswith(
             _division_prefix(tenant.division_code))
-        v.check(region is not None and inside, ("location", "divisionCode"),
+        v.check(inside and await tenancy_repo.region_known(session, data.division_code), ("location", "divisionCode"),
                 f"not a division code within {tenant.name}", "invalid_division")
     if (data.latitude is None) != (data.longitude is None):
         v.check(False, ("location", "latitude" if data.latitude is None else "longitude"),

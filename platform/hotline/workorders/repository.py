@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ARRAY, ColumnElement, Text, and_, bindparam, case, exists, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.kernel import config_cache
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Unit
 from hotline.workorders.handling_repository import pending_request_where
@@ -37,8 +38,15 @@ OVERLAP_THRESHOLD = 0.5  # share of the new text's character bigrams found in an
 # --- reference data ------------------------------------------------------------------------------
 
 
-async def category(session: AsyncSession, code: str) -> Category | None:
-    return await session.get(Category, code)
+async def category_known(session: AsyncSession, code: str) -> bool:
+    """Whether the taxonomy has the code. Intake asks on every order, so known codes are cached (the
+    taxonomy is reference data, changed only by the catalogue); an unknown code is asked again each time."""
+    if config_cache.get(session, "category", code):
+        return True
+    known = await session.get(Category, code) is not None
+    if known:
+        config_cache.put(session, "category", code, True)
+    return known
 
 
 async def categories_by_codes(session: AsyncSession, codes: Sequence[str]) -> Sequence[Category]:
