@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, text
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -57,8 +58,13 @@ async def apply_scope(session: AsyncSession, scope: TenantScope) -> None:
     Goes through the plpgsql helper so the ids travel as a bound parameter; Citus forwards
     `SET LOCAL` to its workers, which it would not do for a bare `set_config()`.
     """
-    await session.execute(
-        text("SELECT hotline_set_scope(CAST(:ids AS uuid[]), CAST(:ancestors AS uuid[]), CAST(:alliances AS text[]))"),
-        {"ids": [str(t) for t in sorted(scope.tenant_ids)], "ancestors": [str(t) for t in scope.ancestor_ids],
-         "alliances": sorted(scope.alliance_codes)},
-    )
+    connection = await session.connection()  # the driver's own statement: it opens every transaction
+    await connection.exec_driver_sql(
+        "SELECT hotline_set_scope(%(ids)s::uuid[], %(ancestors)s::uuid[], %(alliances)s::text[])",
+        _scope_parameters(scope))
+
+
+@lru_cache(maxsize=4096)
+def _scope_parameters(scope: TenantScope) -> dict[str, list[str]]:
+    return {"ids": [str(t) for t in sorted(scope.tenant_ids)], "ancestors": [str(t) for t in scope.ancestor_ids],
+            "alliances": sorted(scope.alliance_codes)}

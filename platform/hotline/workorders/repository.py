@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Text, and_, bindparam, case, exists, func, literal, or_, select, text
+from sqlalchemy import ARRAY, ColumnElement, Text, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.kernel import config_cache
@@ -63,10 +63,11 @@ async def categories_under(session: AsyncSession, parent_code: str | None) -> Se
 
 async def next_number(session: AsyncSession, tenant_id: uuid.UUID, day: dt.date) -> int:
     """The next sequence of the tenant's day; the row lock serialises concurrent intakes of one tenant."""
-    result = await session.execute(text(
-        "INSERT INTO work_order_counters (tenant_id, day, last_value) VALUES (:t, :d, 1) "
+    connection = await session.connection()  # the driver's statement: intake runs it on every order
+    result = await connection.exec_driver_sql(
+        "INSERT INTO work_order_counters (tenant_id, day, last_value) VALUES (%(t)s, %(d)s, 1) "
         "ON CONFLICT (tenant_id, day) DO UPDATE SET last_value = work_order_counters.last_value + 1 "
-        "RETURNING last_value"), {"t": tenant_id, "d": day})
+        "RETURNING last_value", {"t": tenant_id, "d": day})
     return int(result.scalar_one())
 
 
