@@ -42,8 +42,10 @@ class Database:
         system = driver_url(owner, username=settings.system_role, password=settings.system_password)
         return cls(
             owner_url=owner,
-            app_engine=create_async_engine(app, pool_size=settings.pool_size, max_overflow=5,
-                                           pool_pre_ping=True),
+            # No ping before each checkout: it is a round trip on every request. After a database restart
+            # the first statement on a dead connection fails, SQLAlchemy then invalidates the whole pool,
+            # and the next requests connect afresh; connections are also renewed every 30 minutes.
+            app_engine=create_async_engine(app, pool_size=settings.pool_size, max_overflow=5, pool_recycle=1800),
             system_engine=create_async_engine(system, pool_size=4, max_overflow=4, pool_pre_ping=True),
         )
 
