@@ -118,7 +118,7 @@ def _polygon(v: Validator, rings: Any, path: tuple[str, ...]) -> bool:
 def _ring(v: Validator, ring: Any, path: tuple[str, ...]) -> bool:
     if not v.check(isinstance(ring, list), path, "a list of positions", "invalid_geometry"):
         return False
-    if not v.check(len(ring) >= 4, path, "a linear ring needs at least 4 positions", "too_short"):
+    if not v.check(len(ring) >= 4, path, "a linear ring needs at least 4 positions", "ring_too_short"):
         return False
     if not all([_position(v, p, (*path, str(i))) for i, p in enumerate(ring)]):
         return False
@@ -134,7 +134,8 @@ def _position(v: Validator, p: Any, path: tuple[str, ...]) -> bool:
                    "a position [longitude, latitude]", "invalid_coordinate"):
         return False
     return v.check(-180 <= p[0] <= 180 and -90 <= p[1] <= 90, path,
-                   f"[{p[0]}, {p[1]}]: longitude within −180..180, latitude within −90..90", "out_of_range")
+                   f"[{p[0]}, {p[1]}]: longitude within −180..180, latitude within −90..90",
+                   "coordinate_out_of_range")
 
 
 def collection(found: list[Feature], names: dict[str, str]) -> dict[str, Any]:
