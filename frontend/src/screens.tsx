@@ -1,6 +1,6 @@
 import {
   ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, ClockCircleOutlined,
-  ClusterOutlined, CustomerServiceOutlined, FileSearchOutlined, HomeOutlined, InboxOutlined, NodeIndexOutlined,
+  ClusterOutlined, CustomerServiceOutlined, FileSearchOutlined, GlobalOutlined, HomeOutlined, InboxOutlined, NodeIndexOutlined,
   PhoneOutlined, SendOutlined, SolutionOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
@@ -98,6 +98,10 @@ export const SCREENS = [
   {
     path: '/admin/dispatch', label: 'layout.dispatchConfig', icon: <NodeIndexOutlined />, roles: ADMINS,
     group: 'admin', component: page(() => import('./pages/admin/DispatchConfigPage'), 'DispatchConfigPage'),
+  },
+  {
+    path: '/admin/boundaries', label: 'layout.boundaries', icon: <GlobalOutlined />, roles: ADMINS, group: 'admin',
+    component: page(() => import('./pages/admin/BoundariesPage'), 'BoundariesPage'),
   },
 ] as const satisfies readonly ScreenDef[];
 

@@ -12,6 +12,8 @@ const CODES: ReadonlySet<string> = new Set([
   'not_found', 'forbidden', 'invalid_credentials', 'locked', 'already_exists', 'required', 'invalid_format',
   'invalid_division', 'invalid_parent', 'invalid_target', 'cycle', 'too_short', 'unauthenticated',
   'out_of_range', 'invalid_value', 'invalid_state', 'too_long', 'duplicate', 'too_many', 'invalid', 'invalid_range', 'invalid_cursor', 'division_taken', 'unknown_category', 'unknown_division', 'unknown_unit', 'invalid_pattern', 'unknown_deadline_policy',
+  'invalid_json', 'too_large', 'not_feature_collection', 'not_feature', 'invalid_geometry', 'invalid_coordinate',
+  'coordinate_out_of_range', 'ring_too_short', 'ring_not_closed', 'not_within_tenant', 'nested', 'no_division',
 ]);
 
 /** A message for one error: the localized text for a known code in Chinese, the server's own words in English. */

@@ -1,5 +1,6 @@
 // The console's words, Chinese first. English must cover every key (the type checks it).
 import type { Role, TenantKind, TenantStatus, UnitKind } from '../generated/graphql';
+import * as boundaries from './boundaries';
 import * as config from './config';
 import * as orders from './orders';
 import * as oversight from './oversight';
@@ -50,6 +51,7 @@ const base = {
   'layout.calendars': '工作日历',
   'layout.deadlines': '办理时限',
   'layout.dispatchConfig': '派单配置',
+  'layout.boundaries': '地图边界',
   'layout.admin': '系统管理',
   'layout.tenants': '热线（租户）',
   'layout.units': '承办单位',
@@ -224,6 +226,18 @@ const base = {
   'error.unknown_unit': '本热线没有这个承办单位。',
   'error.invalid_pattern': '正则表达式写得不对。',
   'error.unknown_deadline_policy': '没有这个名称的时限方案。',
+  'error.invalid_json': '不是有效的 JSON 文件。',
+  'error.too_large': '文件太大（最大 5 MB）。',
+  'error.not_feature_collection': '不是 GeoJSON 要素集合（FeatureCollection）。',
+  'error.not_feature': '不是 GeoJSON 要素（Feature）。',
+  'error.invalid_geometry': '图形须为面（Polygon）或多面（MultiPolygon）。',
+  'error.invalid_coordinate': '坐标须为 [经度, 纬度] 两个数字。',
+  'error.coordinate_out_of_range': '经度须在 −180～180、纬度须在 −90～90 之间。',
+  'error.ring_too_short': '边界环至少需要 4 个坐标点。',
+  'error.ring_not_closed': '边界环未闭合（首尾坐标须相同）。',
+  'error.not_within_tenant': '该区划不在本热线辖区内。',
+  'error.nested': '该区划位于文件中另一个区划之内。',
+  'error.no_division': '本热线没有自己的行政区划，不能设置区划边界。',
 
   'kind.PROVINCE': '省级热线',
   'kind.CITY': '市级热线',
@@ -256,7 +270,7 @@ const base = {
   'role.LEADER': '领导',
 } as const;
 
-export const zh = { ...base, ...terms.zh, ...workspace.zh, ...orders.zh, ...oversight.zh, ...config.zh } as const;
+export const zh = { ...base, ...terms.zh, ...workspace.zh, ...orders.zh, ...oversight.zh, ...config.zh, ...boundaries.zh } as const;
 
 export type MessageKey = keyof typeof zh;
 export type Messages = Record<MessageKey, string>;
@@ -303,6 +317,7 @@ const baseEn: Record<keyof typeof base, string> = {
   'layout.calendars': 'Working calendars',
   'layout.deadlines': 'Time limits',
   'layout.dispatchConfig': 'Dispatch configuration',
+  'layout.boundaries': 'District map',
   'layout.admin': 'Administration',
   'layout.tenants': 'Hotlines (tenants)',
   'layout.units': 'Handling units',
@@ -477,6 +492,18 @@ const baseEn: Record<keyof typeof base, string> = {
   'error.unknown_unit': 'No such unit in this hotline.',
   'error.invalid_pattern': 'The pattern is not a valid regular expression.',
   'error.unknown_deadline_policy': 'No deadline policy of that name.',
+  'error.invalid_json': 'Not a valid JSON file.',
+  'error.too_large': 'The file is too large (at most 5 MB).',
+  'error.not_feature_collection': 'Not a GeoJSON FeatureCollection.',
+  'error.not_feature': 'Not a GeoJSON Feature.',
+  'error.invalid_geometry': 'The geometry must be a Polygon or MultiPolygon.',
+  'error.invalid_coordinate': 'A position is two numbers: [longitude, latitude].',
+  'error.coordinate_out_of_range': 'Longitude within −180..180 and latitude within −90..90.',
+  'error.ring_too_short': 'A ring needs at least 4 positions.',
+  'error.ring_not_closed': 'The ring must end where it starts.',
+  'error.not_within_tenant': 'This division is not within the hotline’s own.',
+  'error.nested': 'This division lies within another feature of the file.',
+  'error.no_division': 'This hotline serves no division of its own.',
 
   'kind.PROVINCE': 'Province hotline',
   'kind.CITY': 'City hotline',
@@ -510,7 +537,7 @@ const baseEn: Record<keyof typeof base, string> = {
 };
 
 export const en: Messages = {
-  ...baseEn, ...terms.en, ...workspace.en, ...orders.en, ...oversight.en, ...config.en,
+  ...baseEn, ...terms.en, ...workspace.en, ...orders.en, ...oversight.en, ...config.en, ...boundaries.en,
 };
 
 // Compile-time checks that every enum value of the API has a label.

@@ -143,3 +143,19 @@ class MonthlyProblem(TenantRow, Base):
     keyword: Mapped[str | None] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(Text)
     chosen_by_label: Mapped[str] = mapped_column(String(200))
+
+
+class DistrictBoundaries(TenantRow, Base):
+    """The tenant's own district boundaries for the dashboard's map: a GeoJSON FeatureCollection, one feature
+    per division code (`geojson.py`). The platform ships none: a published map in China must use approved map
+    data (审图号), which the hotline gets from its surveying and mapping bureau; `source` says which."""
+
+    __tablename__ = "district_boundaries"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    geojson: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    divisions: Mapped[list[dict[str, str]]] = mapped_column(JSONB)  # [{code, name}]: listed without the shapes
+    size_bytes: Mapped[int] = mapped_column(Integer)  # of the uploaded file
+    source: Mapped[str] = mapped_column(String(300))  # e.g. 审图号 苏S(2024)012号
+    set_by_label: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

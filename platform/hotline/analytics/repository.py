@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.analytics.models import (
+    DistrictBoundaries,
     HotspotAlert,
     HotspotSettings,
     MonthlyProblem,
@@ -207,4 +208,13 @@ async def delivery_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid
     query = select(ReportDelivery).where(scope.visible(ReportDelivery), ReportDelivery.tenant_id == tenant_id,
                                          ReportDelivery.run_id == run_id,
                                          ReportDelivery.subscription_id == subscription_id)
+    return (await session.scalars(query)).one_or_none()
+
+
+# --- district boundaries -------------------------------------------------------------------------
+
+
+async def boundaries_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> DistrictBoundaries | None:
+    query = select(DistrictBoundaries).where(scope.visible(DistrictBoundaries),
+                                             DistrictBoundaries.tenant_id == tenant_id)
     return (await session.scalars(query)).one_or_none()

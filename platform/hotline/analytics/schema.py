@@ -11,6 +11,8 @@ import strawberry
 from hotline.analytics import models as m
 from hotline.analytics import service
 from hotline.analytics.types import (
+    DistrictBoundaries,
+    DistrictBoundariesCleared,
     HotspotAlert,
     HotspotAlerts,
     MonthlyProblem,
@@ -32,6 +34,9 @@ ReportSentResult = Annotated[ReportSent | ValidationErrors, strawberry.union("Re
 AlertsResult = Annotated[HotspotAlerts | ValidationErrors, strawberry.union("HotspotAlertsResult")]
 AlertResult = Annotated[HotspotAlert | ValidationErrors, strawberry.union("HotspotAlertResult")]
 ProblemsResult = Annotated[MonthlyProblems | ValidationErrors, strawberry.union("MonthlyProblemsResult")]
+BoundariesResult = Annotated[DistrictBoundaries | ValidationErrors, strawberry.union("DistrictBoundariesResult")]
+ClearedResult = Annotated[DistrictBoundariesCleared | ValidationErrors,
+                          strawberry.union("DistrictBoundariesClearedResult")]
 ProblemResult = Annotated[MonthlyProblem | ValidationErrors, strawberry.union("MonthlyProblemResult")]
 
 
@@ -74,6 +79,18 @@ class AnalyticsQuery:
 
         async def load(a: Acting) -> MonthlyProblems:
             return MonthlyProblems(items=[await _problem(info, r) for r in await service.problems(s, a)])
+
+        return await read(info.context, load)
+
+    @strawberry.field(description="The tenant's own district boundaries for the dashboard's map; null when it "
+                                  "has supplied none (the dashboard then shows a tile grid).",
+                      permission_classes=[SignedIn])
+    async def district_boundaries(self, info: Info, tenant_code: str | None = None) -> BoundariesResult | None:
+        s = info.context.session
+
+        async def load(a: Acting) -> DistrictBoundaries | None:
+            tenant, row = await service.boundaries(s, a, tenant_code)
+            return None if row is None else DistrictBoundaries.of(row, tenant.code)
 
         return await read(info.context, load)
 
@@ -138,5 +155,28 @@ class AnalyticsMutation:
 
         async def change(a: Acting) -> MonthlyProblem:
             return await _problem(info, await service.choose_problem(s, a, data))
+
+        return await attempt(info.context, change)
+
+    @strawberry.mutation(description="Replace the tenant's district boundaries with a GeoJSON FeatureCollection "
+                                     "(text, at most 5 MB): one Polygon or MultiPolygon per division code "
+                                     "(properties.code or adcode) inside the tenant's division (admins).")
+    async def set_district_boundaries(self, info: Info, geojson: str, source: str,
+                                      tenant_code: str | None = None) -> BoundariesResult:
+        s = info.context.session
+
+        async def change(a: Acting) -> DistrictBoundaries:
+            tenant, row = await service.set_boundaries(s, a, tenant_code, geojson, source)
+            return DistrictBoundaries.of(row, tenant.code)
+
+        return await attempt(info.context, change)
+
+    @strawberry.mutation(description="Remove the tenant's district boundaries (admins).")
+    async def clear_district_boundaries(self, info: Info, tenant_code: str | None = None) -> ClearedResult:
+        s = info.context.session
+
+        async def change(a: Acting) -> DistrictBoundariesCleared:
+            tenant, row = await service.clear_boundaries(s, a, tenant_code)
+            return DistrictBoundariesCleared(tenant_code=tenant.code, divisions_removed=len(row.divisions))
 
         return await attempt(info.context, change)

@@ -3,6 +3,7 @@
 Readers: admins, leaders, analysts and supervisors of the tenant (leaders and analysts granted on an
 ancestor read down the tree, and roll-ups cover the tenant's subtree). Subscriptions, sending and the
 problem of the month: admins and leaders. Alerts are acknowledged by admins, leaders and supervisors.
+District boundaries (the dashboard's map): set and cleared by admins, read by the readers.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.analytics import document, workbook
+from hotline.analytics import document, geojson, workbook
 from hotline.analytics import repository as repo
 from hotline.analytics.models import (
     AlertKind,
+    DistrictBoundaries,
     HotspotAlert,
     MonthlyProblem,
     ReportDelivery,
@@ -37,10 +39,13 @@ from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Tenant
+from hotline.tenancy.regions import within
 from hotline.tenancy.service import tenant_in_scope
 
 READERS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN, Role.LEADER, Role.ANALYST, Role.SUPERVISOR)
 PUBLISHERS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN, Role.LEADER)
+ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
+MAX_SOURCE = 300
 DELIVER_ACTOR = "analytics.deliver_report"
 BOARD_SIZE = 5
 DEFAULTS = {"baseline_days": 28, "spike_factor": 3.0, "spike_sigmas": 3.0, "spike_min_count": 5,
@@ -356,3 +361,84 @@ async def trend(session: AsyncSession, p: MonthlyProblem, months_before: int = 3
         out.append((key, counts.get(key, 0)))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return out
+
+
+# --- district boundaries -------------------------------------------------------------------------
+
+
+async def boundaries(session: AsyncSession, acting: Acting, tenant_code: str | None
+                     ) -> tuple[Tenant, DistrictBoundaries | None]:
+    tenant = await _reader(session, acting, tenant_code)
+    return tenant, await repo.boundaries_of(session, acting.scope, tenant.tenant_id)
+
+
+def _summary(row: DistrictBoundaries) -> dict[str, Any]:
+    """What the audit keeps of a map: its source and divisions, not its shapes."""
+    return {"source": row.source, "codes": [d["code"] for d in row.divisions], "size_bytes": row.size_bytes}
+
+
+async def _checked_features(session: AsyncSession, tenant: Tenant, text_: str, v: Validator
+                            ) -> tuple[list[geojson.Feature], dict[str, str]]:
+    """The file's features whose codes are divisions inside the tenant's own, each once and none inside
+    another (a street and its district would count the same orders twice); problems go to `v`."""
+    try:
+        found = geojson.features(geojson.parse(text_))
+    except DomainError as error:
+        v.errors.extend(error.errors)
+        return [], {}
+    names = await repo.names(session, "regions", sorted({f.code for f in found}))
+    first: dict[str, int] = {}
+    for f in found:
+        path = (*geojson.ROOT, "features", str(f.index), "properties", "code")
+        if not v.check(f.code not in first, path, f"the same division as feature {first.get(f.code)}", "duplicate"):
+            continue
+        first[f.code] = f.index
+        if v.check(f.code in names, path, f"{f.code} is not a division code", "unknown_division"):
+            v.check(within(f.code, tenant.division_code), path, f"{names[f.code]} is not within {tenant.name}",
+                    "not_within_tenant")
+    for f in found:
+        outer = [c for c in first if c != f.code and within(f.code, c)]
+        v.check(not outer, (*geojson.ROOT, "features", str(f.index), "properties", "code"),
+                f"lies within feature {first[outer[0]]}" if outer else "", "nested")
+    return found, names
+
+
+async def set_boundaries(session: AsyncSession, acting: Acting, tenant_code: str | None, text_: str, source: str
+                         ) -> tuple[Tenant, DistrictBoundaries]:
+    """Replace the tenant's district boundaries with an uploaded GeoJSON file (admins)."""
+    tenant = await _reader(session, acting, tenant_code, ADMINS)
+    if tenant.division_code is None:
+        raise DomainError.one((), "this hotline serves no division of its own", "no_division")
+    v = Validator()
+    note = source.strip()
+    v.check(bool(note), ("source",), "where the map comes from (its approval number)", "required")
+    v.check(len(note) <= MAX_SOURCE, ("source",), f"at most {MAX_SOURCE} characters", "too_long")
+    found, names = await _checked_features(session, tenant, text_, v)
+    v.raise_if_any()
+    row = await repo.boundaries_of(session, acting.scope, tenant.tenant_id)
+    before = None if row is None else _summary(row)
+    if row is None:
+        row = DistrictBoundaries(tenant_id=tenant.tenant_id, id=new_id())
+        session.add(row)
+    row.geojson = geojson.collection(found, names)
+    row.divisions = [{"code": f.code, "name": names[f.code]} for f in found]
+    row.size_bytes, row.source = len(text_.encode()), note
+    row.set_by_label, row.set_at = acting.actor.label, utcnow()
+    audit.record(session, tenant.tenant_id, acting.actor, "district_boundaries.set", ("district_boundaries", row.id),
+                 before=before, after=_summary(row))
+    await session.flush()
+    return tenant, row
+
+
+async def clear_boundaries(session: AsyncSession, acting: Acting, tenant_code: str | None
+                           ) -> tuple[Tenant, DistrictBoundaries]:
+    """Remove the tenant's boundaries: the dashboard goes back to its tile grid (admins)."""
+    tenant = await _reader(session, acting, tenant_code, ADMINS)
+    row = await repo.boundaries_of(session, acting.scope, tenant.tenant_id)
+    if row is None:
+        raise not_found((), "district boundaries")
+    audit.record(session, tenant.tenant_id, acting.actor, "district_boundaries.cleared",
+                 ("district_boundaries", row.id), before=_summary(row))
+    await session.delete(row)
+    await session.flush()
+    return tenant, row

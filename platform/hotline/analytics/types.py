@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from hotline.analytics import document, workbook
 from hotline.analytics import models as m
@@ -154,3 +155,36 @@ class MonthlyProblem:
 @strawberry.type
 class MonthlyProblems:
     items: list[MonthlyProblem]
+
+
+@strawberry.type
+class BoundaryDivision:
+    code: str
+    name: str
+
+
+@strawberry.type(description="The tenant's own district boundaries, drawn as the dashboard's map.")
+class DistrictBoundaries:
+    tenant_code: str
+    source: str = strawberry.field(description="Where the map comes from, e.g. its approval number (审图号).")
+    set_by: str
+    set_at: dt.datetime
+    size_bytes: int = strawberry.field(description="Of the uploaded file.")
+    divisions: list[BoundaryDivision] = strawberry.field(description="One per feature, in the file's order.")
+    row: strawberry.Private[m.DistrictBoundaries]
+
+    @strawberry.field(description="A GeoJSON FeatureCollection; each feature's properties are its division code "
+                                  "and official name.")
+    def geojson(self) -> JSON:
+        return cast(JSON, self.row.geojson)
+
+    @classmethod
+    def of(cls, r: m.DistrictBoundaries, tenant_code: str) -> DistrictBoundaries:
+        return cls(tenant_code=tenant_code, source=r.source, set_by=r.set_by_label, set_at=r.set_at,
+                   size_bytes=r.size_bytes, divisions=[BoundaryDivision(**d) for d in r.divisions], row=r)
+
+
+@strawberry.type(description="The boundaries were removed; the dashboard shows its tile grid again.")
+class DistrictBoundariesCleared:
+    tenant_code: str
+    divisions_removed: int

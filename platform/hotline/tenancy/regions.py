@@ -40,6 +40,15 @@ def region_rows() -> list[dict[str, object]]:
     return list({str(r["code"]): r for r in rows}.values())  # the source repeats a few codes
 
 
+def within(code: str, parent_code: str | None) -> bool:
+    """Whether a division code lies inside the parent's (320102 and 320102003 are inside 320100 and 320000)."""
+    if parent_code is None:
+        return True
+    prefix = parent_code.rstrip("0")
+    prefix = prefix + "0" * (len(prefix) % 2)  # keep whole two-digit levels: 3201, 32
+    return code.startswith(prefix) and code != parent_code
+
+
 def _row(code: str, name: str, level: str, parent: str | None, zone: bool) -> dict[str, object]:
     return {"code": code, "name": name, "level": level, "parent_code": parent, "statistical_zone": zone}
 

@@ -30,6 +30,7 @@ from hotline.tenancy.models import (
     UnitKind,
     User,
 )
+from hotline.tenancy.regions import within
 from hotline.tenancy.signin import CALLERS
 
 ADMINS = (Role.TENANT_ADMIN, Role.PROVINCE_ADMIN)
@@ -116,7 +117,7 @@ async def _validate_new_tenant(session: AsyncSession, scope: TenantScope, parent
     if level is not None and v.check(bool(data.division_code), ("divisionCode",),
                                      "a city or county needs its division code", "required"):
         region = await repo.region(session, data.division_code or "")
-        ok = region is not None and region.level == level and _within(region.code, parent.division_code)
+        ok = region is not None and region.level == level and within(region.code, parent.division_code)
         if v.check(ok, ("divisionCode",), f"not a {level} division code within {parent.name}", "invalid_division"):
             # Every division of the subtree is inside the acting province admin's scope, so a scoped read
             # finds the tenant that already serves it.
@@ -124,15 +125,6 @@ async def _validate_new_tenant(session: AsyncSession, scope: TenantScope, parent
             v.check(taken is None, ("divisionCode",),
                     f"{taken.name if taken else ''} already serves this division", "division_taken")
     v.raise_if_any()
-
-
-def _within(code: str, parent_code: str | None) -> bool:
-    """Whether a 6-digit division code lies inside the parent's (320102 is inside 320100 and 320000)."""
-    if parent_code is None:
-        return True
-    prefix = parent_code.rstrip("0")
-    prefix = prefix + "0" * (len(prefix) % 2)  # keep whole two-digit levels: 3201, 32
-    return code.startswith(prefix) and code != parent_code
 
 
 async def _claim(session: AsyncSession, row: TenantDirectory | LoginDirectory, path: tuple[str, ...], msg: str) -> None:

@@ -9,16 +9,18 @@ import { useClient, useQuery } from 'urql';
 import type { Bar } from '../../components/BarChart';
 import { StatusTag } from '../../components/StatusTag';
 import {
-  DashboardDocument, RegionsDocument, ReportWorkbookDocument, type DashboardQuery, type DashboardReportFragment, type ReportKind,
+  DashboardBoundariesDocument, DashboardDocument, RegionsDocument, ReportWorkbookDocument, type DashboardQuery, type DashboardReportFragment, type ReportKind,
 } from '../../generated/graphql';
 import { useI18n, type Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useViewer } from '../../session';
-import { volumeByDivision } from './places';
+import { asAreaCollection } from '../../lib/geojson';
+import { isAdmin, useViewer } from '../../session';
+import { volumeByDivision, type DivisionVolume } from './places';
 
 // ECharts is large: it loads only when a chart is shown.
 const BarChart = lazy(() => import('../../components/BarChart').then((m) => ({ default: m.BarChart })));
 const DistrictTileMap = lazy(() => import('./DistrictTileMap').then((m) => ({ default: m.DistrictTileMap })));
+const DistrictMap = lazy(() => import('./DistrictMap').then((m) => ({ default: m.DistrictMap })));
 
 type Report = Extract<DashboardReportFragment, { __typename: 'Report' }>;
 type BoardRow = Report['redList'][number];
@@ -136,16 +138,7 @@ export function DashboardPage() {
           </Typography.Text>
           <Row gutter={[16, 16]}>
             <Col xs={24} xl={12}>
-              <ChartCard title={t('dashboard.byDistrict', { span: spanLabel })} empty={t('dashboard.noOrders')}>
-                {shown && shown.total > 0 && districts.rows.length > 0 ? (
-                  <>
-                    <DistrictTileMap title={t('dashboard.byDistrict', { span: spanLabel })} rows={districts.rows} seriesName={t('dashboard.orders')} />
-                    <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
-                      {t('dashboard.tileNote')}{districts.unplaced > 0 ? ` ${t('dashboard.unplaced', { count: districts.unplaced })}` : ''}
-                    </Typography.Paragraph>
-                  </>
-                ) : undefined}
-              </ChartCard>
+              <DistrictCard title={t('dashboard.byDistrict', { span: spanLabel })} report={shown} tiles={districts} />
             </Col>
             <Col xs={24} xl={12}>
               <ChartCard title={t('dashboard.byCategory', { span: spanLabel })} empty={t('dashboard.noOrders')}
@@ -218,6 +211,46 @@ export function DashboardPage() {
       )}
     </Space>
   );
+}
+
+// Saving or clearing boundaries (a null result names no type) must still refresh the cached map.
+const BOUNDARY_CHANGES = { additionalTypenames: ['DistrictBoundaries', 'DistrictBoundariesCleared'] };
+
+/**
+ * Volume by division: a map drawn from the boundaries the tenant supplied, or else the tile grid, with a word
+ * to admins that they can supply boundaries (the platform ships none: docs/evaluation.md).
+ */
+function DistrictCard({ title, report, tiles }: { title: string; report: Report | null; tiles: { rows: DivisionVolume[]; unplaced: number } }) {
+  const { t } = useI18n();
+  const viewer = useViewer();
+  const [{ data }] = useQuery({ query: DashboardBoundariesDocument, context: BOUNDARY_CHANGES });
+  const boundaries = data?.districtBoundaries?.__typename === 'DistrictBoundaries' ? data.districtBoundaries : null;
+  const areas = useMemo(() => asAreaCollection(boundaries?.geojson), [boundaries]);
+  const mapped = useMemo(() => (boundaries ? volumeByDivision(boundaries.divisions, report?.byPlace ?? []) : null), [boundaries, report]);
+  const unplaced = (count: number): string => (count > 0 ? ` ${t('dashboard.unplaced', { count })}` : '');
+  let body: ReactNode;
+  if (report && report.total > 0 && boundaries && areas && mapped) {
+    body = (
+      <>
+        <DistrictMap title={title} mapKey={`boundaries-${boundaries.tenantCode}-${boundaries.setAt}`} areas={areas}
+          rows={mapped.rows} seriesName={t('dashboard.orders')} />
+        <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
+          {t('dashboard.mapNote', { source: boundaries.source })}{unplaced(mapped.unplaced)}
+        </Typography.Paragraph>
+      </>
+    );
+  } else if (report && report.total > 0 && tiles.rows.length > 0) {
+    body = (
+      <>
+        <DistrictTileMap title={title} rows={tiles.rows} seriesName={t('dashboard.orders')} />
+        <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
+          {t('dashboard.tileNote')}{unplaced(tiles.unplaced)}
+          {isAdmin(viewer) && data && !boundaries && <> <a href="#/admin/boundaries">{t('dashboard.uploadBoundaries')}</a></>}
+        </Typography.Paragraph>
+      </>
+    );
+  }
+  return <ChartCard title={title} empty={t('dashboard.noOrders')}>{body}</ChartCard>;
 }
 
 function BoardTable({ title, rows, tone }: { title: string; rows: readonly BoardRow[]; tone: 'ok' | 'bad' }) {

