@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from sqlalchemy import event
@@ -40,6 +40,17 @@ def get(session: Any, kind: str, key: Hashable) -> Any | None:
 def put(session: Any, kind: str, key: Hashable, value: Any) -> None:
     if not session.info.get(_DIRTY) and ttl() > 0:
         _entries[(kind, key)] = (time.monotonic() + ttl(), value)
+
+
+async def known(session: Any, kind: str, key: Hashable, exists: Callable[[], Awaitable[bool]]) -> bool:
+    """Whether a reference row exists (a category, a division): a yes is cached, a no is asked again
+    each time (reference data is added by the catalogue; an unknown code is rare and refused)."""
+    if get(session, kind, key):
+        return True
+    found = await exists()
+    if found:
+        put(session, kind, key, True)
+    return found
 
 
 def clear() -> None:

@@ -172,13 +172,12 @@ async def region(session: AsyncSession, code: str) -> Region | None:
 
 
 async def region_known(session: AsyncSession, code: str) -> bool:
-    """Whether the division code exists; known codes are cached like known categories (reference data)."""
-    if config_cache.get(session, "region", code):
-        return True
-    known = await session.get(Region, code) is not None
-    if known:
-        config_cache.put(session, "region", code, True)
-    return known
+    """Whether the division code exists (intake asks on every order: known codes are cached)."""
+    return await config_cache.known(session, "region", code, lambda: _region_exists(session, code))
+
+
+async def _region_exists(session: AsyncSession, code: str) -> bool:
+    return await region(session, code) is not None
 
 
 async def regions_under(session: AsyncSession, parent_code: str | None) -> Sequence[Region]:

@@ -39,14 +39,12 @@ OVERLAP_THRESHOLD = 0.5  # share of the new text's character bigrams found in an
 
 
 async def category_known(session: AsyncSession, code: str) -> bool:
-    """Whether the taxonomy has the code. Intake asks on every order, so known codes are cached (the
-    taxonomy is reference data, changed only by the catalogue); an unknown code is asked again each time."""
-    if config_cache.get(session, "category", code):
-        return True
-    known = await session.get(Category, code) is not None
-    if known:
-        config_cache.put(session, "category", code, True)
-    return known
+    """Whether the taxonomy has the code (intake asks on every order: known codes are cached)."""
+    return await config_cache.known(session, "category", code, lambda: _category_exists(session, code))
+
+
+async def _category_exists(session: AsyncSession, code: str) -> bool:
+    return await session.get(Category, code) is not None
 
 
 async def categories_by_codes(session: AsyncSession, codes: Sequence[str]) -> Sequence[Category]:
