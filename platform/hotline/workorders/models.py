@@ -165,6 +165,12 @@ class WorkOrder(TenantRow, Base):
         Index("ix_work_orders_phone_hash", "tenant_id", "caller_phone_hash"),
         Index("ix_work_orders_place", "tenant_id", "division_code", "category_code", "created_at"),
         Index("ix_work_orders_created_by", "tenant_id", "created_by", "created_at"),
+        # A period's orders counted from the index alone (evaluation's hotline figures; 20261122_orders_by_period).
+        Index("ix_work_orders_period", "tenant_id", "created_at",
+              postgresql_include=["state", "request_type", "category_code"]),
+        Index("ix_work_orders_direct_answers", "tenant_id", "created_at",
+              postgresql_include=["state", "request_type", "category_code", "closed_at"],
+              postgresql_where=text("direct_answer IS NOT NULL")),
         Index("ix_work_orders_callback_due", "callback_due_at",
               postgresql_where=text("state = 'pending_callback'")),
         Index("ix_work_orders_progress_notice_due", "progress_notice_due_at",
