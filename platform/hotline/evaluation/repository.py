@@ -86,13 +86,18 @@ def _where(window: Window) -> str:
 FROM = "FROM work_order_assignments a JOIN work_orders o ON o.id = a.order_id"
 
 
+# Each distinct condition is counted once (`c0`, `c1`, …): several figures share a denominator.
+COUNTED = list(dict.fromkeys(c for pair in CONDITIONS.values() for c in pair if c != "true"))
+
+
 def aggregate_sql(window: Window) -> str:
-    columns = []
-    for code, (den, num) in CONDITIONS.items():
-        columns.append(f"count(*) FILTER (WHERE {den}) AS {code}_den")
-        columns.append(f"count(*) FILTER (WHERE {num}) AS {code}_num")
+    columns = [f"count(*) FILTER (WHERE {condition}) AS c{i}" for i, condition in enumerate(COUNTED)]
     return f"SELECT a.unit_id, count(*) AS assigned, {', '.join(columns)} {FROM} WHERE {_where(window)} " \
            "GROUP BY a.unit_id"
+
+
+def _count(row: Any, condition: str) -> int:
+    return int(row["assigned"] if condition == "true" else row[f"c{COUNTED.index(condition)}"])
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ async def unit_figures(session: AsyncSession, window: Window) -> list[UnitFigure
     await session.execute(text(f"SET LOCAL work_mem = '{ASSESSMENT_WORK_MEM}'"))  # this transaction only
     rows = (await session.execute(text(aggregate_sql(window)), window.params())).mappings().all()
     return [UnitFigures(r["unit_id"], int(r["assigned"]),
-                        {code: (int(r[f"{code}_num"]), int(r[f"{code}_den"])) for code in CONDITIONS})
+                        {code: (_count(r, num), _count(r, den)) for code, (den, num) in CONDITIONS.items()})
             for r in rows]
 
 
