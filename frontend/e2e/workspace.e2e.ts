@@ -161,10 +161,14 @@ describe('knowledge base', () => {
     await dialog.getByLabel('标题', { exact: true }).fill('居住证办理材料');
     await dialog.getByLabel('答复内容', { exact: true }).fill('办理居住证需身份证、近期照片和居住证明，到社区警务室申请，15个工作日内领取。');
     await dialog.getByLabel('失效日期', { exact: true }).fill('2030-12-31');
+    // The unit that keeps it current (责任单位), judged by the knowledge-base upkeep rate.
+    await dialog.getByLabel('责任单位', { exact: true }).fill('城市管理');
+    await page.getByTitle('南京市城市管理局（nj-cgj）').click();
     await dialog.getByRole('button', { name: /保存草稿/ }).click();
     // The article opens in its drawer as a draft.
     const drawer = page.getByRole('dialog');
     await drawer.getByText('草稿').first().waitFor();
+    await drawer.getByText('南京市城市管理局').waitFor();
     await drawer.getByRole('button', { name: '提交审核' }).click();
     await drawer.getByText('待审核').first().waitFor();
     await drawer.getByRole('button', { name: '审核发布' }).click();

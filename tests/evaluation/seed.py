@@ -8,6 +8,7 @@ no other test touches.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -105,3 +106,51 @@ async def add_assignment(tenant_id: uuid.UUID, order_id: uuid.UUID, unit_id: uui
              "reply_due": reply_due, "finished": finished, "rework": rework,
              "returns": 1 if state == "returned" else 0})
     return assignment_id
+
+
+@dataclass(frozen=True)
+class Published:
+    """One version of a seeded article: in force from `at` until `ended` (None: still in force)."""
+
+    at: dt.datetime | None  # None: a draft never published
+    expires: dt.date | None
+    unit: uuid.UUID | None
+    ended: dt.datetime | None = None
+
+
+ARTICLE_SQL = (
+    "INSERT INTO knowledge_articles (tenant_id, id, created_at, kind, status, share_scope, title, body, "
+    "category_codes, tags, attachments, version, latest_version, search_vector, title_vector, owner_unit_id, "
+    "updated_at, updated_by_label, published_at, retired_at, expires_on, direct_answer_total, helpful_total, "
+    "unhelpful_total) VALUES (:t, :id, :created, 'standard', :status, 'own', :title, :body, '{}', '{}', '[]', "
+    ":version, :latest, '', '', :unit, :created, 'seed', :published, :retired, :expires, 0, 0, 0)")
+VERSION_SQL = (
+    "INSERT INTO knowledge_article_versions (tenant_id, id, created_at, article_id, version, status, content, "
+    "updated_at, updated_by_label, published_at, ended_at, expires_on, owner_unit_id) VALUES (:t, :id, :created, "
+    ":article, :number, :status, CAST(:content AS jsonb), :created, 'seed', :published, :ended, :expires, :unit)")
+
+
+async def add_article(tenant_id: uuid.UUID, title: str, versions: list[Published],
+                      retired: dt.datetime | None = None) -> uuid.UUID:
+    """An article with its version history written as the knowledge service records it (status, in-force
+    interval, expiry date and responsible unit of each published version); `retired` ends the last one."""
+    article_id = new_id()
+    number = max((n for n, v in enumerate(versions, 1) if v.at is not None), default=len(versions))
+    head = versions[number - 1]
+    status = "retired" if retired else ("published" if head.at is not None else "draft")
+    async with runtime.database().system_transaction() as s:
+        await s.execute(text(ARTICLE_SQL), {
+            "t": tenant_id, "id": article_id, "created": versions[0].at or at("2024-01-01"), "status": status,
+            "title": title, "body": f"{title}。", "version": number, "latest": len(versions), "unit": head.unit,
+            "published": head.at, "retired": retired, "expires": head.expires})
+        for n, v in enumerate(versions, start=1):
+            ended = retired if n == number and retired else v.ended
+            state = ("draft" if v.at is None else "retired" if n == number and retired else
+                     "superseded" if ended else "published")
+            content = {"title": title, "expires_on": v.expires.isoformat() if v.expires else None,
+                       "owner_unit_id": str(v.unit) if v.unit else None}
+            await s.execute(text(VERSION_SQL), {
+                "t": tenant_id, "id": new_id(), "created": v.at or at("2024-01-01"), "article": article_id,
+                "number": n, "status": state, "published": v.at, "ended": ended, "content": json.dumps(content),
+                "expires": v.expires if v.at else None, "unit": v.unit if v.at else None})
+    return article_id

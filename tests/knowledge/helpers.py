@@ -29,17 +29,20 @@ def article_input(title: str, body: str, **extra: Any) -> dict[str, Any]:
     return {"kind": "QA", "title": title, "body": body, **extra}
 
 
-async def create(api: Api, login: str, title: str, body: str, **extra: Any) -> dict[str, Any]:
-    data = await api.gql(CREATE, {"i": article_input(title, body, **extra)}, as_user=login)
+async def create(api: Api, login: str, title: str, body: str, tenant: str | None = None,
+                 **extra: Any) -> dict[str, Any]:
+    data = await api.gql(CREATE, {"i": article_input(title, body, **extra)}, as_user=login, tenant=tenant)
     result = data["createKnowledgeArticle"]
     assert result["__typename"] == "KnowledgeArticle", result
     return result
 
 
-async def publish(api: Api, login: str, article_id: str, reviewer: str | None = None) -> dict[str, Any]:
-    submitted = (await api.gql(SUBMIT, {"id": article_id}, as_user=login))["submitKnowledgeArticle"]
+async def publish(api: Api, login: str, article_id: str, reviewer: str | None = None,
+                  tenant: str | None = None) -> dict[str, Any]:
+    submitted = (await api.gql(SUBMIT, {"id": article_id}, as_user=login, tenant=tenant))["submitKnowledgeArticle"]
     assert submitted["__typename"] == "KnowledgeArticle", submitted
-    published = (await api.gql(PUBLISH, {"id": article_id}, as_user=reviewer or login))["publishKnowledgeArticle"]
+    published = (await api.gql(PUBLISH, {"id": article_id}, as_user=reviewer or login,
+                               tenant=tenant))["publishKnowledgeArticle"]
     assert published["__typename"] == "KnowledgeArticle", published
     return published
 

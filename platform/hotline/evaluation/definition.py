@@ -1,7 +1,8 @@
 """What a scheme version says: indicators and weights, bonus and penalty items, exclusions, peer groups,
 period and appeal limit. Validated with field paths; stored as JSON on the (immutable) published version.
 
-The built-in indicators are defined precisely in docs/evaluation.md and computed in `repository.py`.
+The built-in indicators are defined precisely in docs/evaluation.md and computed in `repository.py`:
+from the order history, except the knowledge-base upkeep rate (知识库维护率), from the articles' versions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ class PeriodKind(StrEnum):
     QUARTER = "quarter"
 
 
+class FigureSource(StrEnum):
+    ORDERS = "orders"  # the orders behind a figure explain it (evaluationFigureOrders)
+    ARTICLES = "articles"  # the knowledge articles behind it (evaluationFigureArticles)
+
+
 class AdjustmentKind(StrEnum):
     BONUS = "bonus"  # 加分: group requests, historical problems solved …
     PENALTY = "penalty"  # 扣分
@@ -38,6 +44,7 @@ class BuiltIn:
     name: str
     lower_is_better: bool = False
     per_unit: bool = True  # False: a figure of the hotline itself, not of units
+    source: FigureSource = FigureSource.ORDERS
 
 
 BUILT_INS: dict[str, BuiltIn] = {b.code: b for b in (
@@ -49,7 +56,9 @@ BUILT_INS: dict[str, BuiltIn] = {b.code: b for b in (
     BuiltIn("return_rate", "回退率", lower_is_better=True),
     BuiltIn("rework_rate", "重办率", lower_is_better=True),
     BuiltIn("direct_answer_rate", "直办率", per_unit=False),
+    BuiltIn("knowledge_upkeep_rate", "知识库维护率", source=FigureSource.ARTICLES),
 )}
+KNOWLEDGE_UPKEEP = "knowledge_upkeep_rate"
 UNIT_BUILT_INS = frozenset(code for code, b in BUILT_INS.items() if b.per_unit)
 
 
@@ -109,6 +118,16 @@ class Definition:
     exclusions: ExclusionRules = field(default_factory=ExclusionRules)
     appeal_days: int = 5
     joint_groups: tuple[JointGroup, ...] = ()
+
+    def built_ins_used(self) -> set[str]:
+        """The built-ins weighted directly or named in a formula (a figure nobody uses need not be computed)."""
+        used: set[str] = set()
+        for i in self.indicators:
+            if i.formula is None:
+                used.add(i.code)
+            else:
+                used |= formula.referenced(formula.parse(i.formula, UNIT_BUILT_INS))
+        return used & set(BUILT_INS)
 
     def adjustment(self, code: str) -> AdjustmentItem | None:
         return next((a for a in self.adjustments if a.code == code), None)

@@ -26,6 +26,7 @@ from hotline.evaluation.models import (
     EvaluationScheme,
     EvaluationSchemeVersion,
 )
+from hotline.kernel.calendar import TIMEZONE
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Tenant, TenantStatus, Unit
 
@@ -153,6 +154,79 @@ async def figure_orders(session: AsyncSession, window: Window, unit_id: uuid.UUI
            "GROUP BY o.id, o.number, o.title ORDER BY counted, o.number LIMIT :limit")
     rows = (await session.execute(text(sql), {**window.params(), "unit": unit_id, "limit": limit})).all()
     return [FigureOrder(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+# --- knowledge-base upkeep (知识库维护率) -----------------------------------------------------------
+# A due event is an article of the tenant and an expiry date D in the period, set by a version published
+# (≤ as_of) before D ended. It is judged at the end of D (00:00 the next day, local time), or at as_of if
+# that comes first: kept when no version in force then expires on or before D (renewed past D, or retired).
+# Counted: kept, or D ended by as_of (an open event before its date is not due yet). The unit is the one
+# the last such version named. Versions only: what was in force when is never rewritten (knowledge models).
+
+UPKEEP_DUE = """
+SELECT DISTINCT ON (v.article_id, v.expires_on) v.article_id, v.expires_on AS due_on, v.owner_unit_id AS unit_id,
+       least(e.ends, :as_of) AS checked_at, e.ends <= :as_of AS reached
+FROM knowledge_article_versions v
+CROSS JOIN LATERAL (SELECT (v.expires_on + 1)::timestamp AT TIME ZONE :tz AS ends) e
+WHERE v.tenant_id = :t AND v.expires_on >= :first_day AND v.expires_on < :end_day
+  AND v.published_at IS NOT NULL AND v.published_at <= :as_of AND v.published_at < e.ends
+ORDER BY v.article_id, v.expires_on, v.published_at DESC
+"""
+
+
+def _in_force(alias: str, at: str) -> str:
+    """The version of d's article in force at `at` (none: retired), as a lateral join."""
+    return (f"LEFT JOIN LATERAL (SELECT true AS found, w.expires_on FROM knowledge_article_versions w "
+            f"WHERE w.tenant_id = :t AND w.article_id = d.article_id AND w.published_at <= {at} "
+            f"AND (w.ended_at IS NULL OR w.ended_at > {at}) ORDER BY w.published_at DESC LIMIT 1) {alias} ON true")
+
+
+def _current(alias: str) -> str:
+    """No version in force expires on or before the due date: renewed past it, or retired."""
+    return f"NOT coalesce({alias}.expires_on <= d.due_on, false)"
+
+
+def upkeep_params(window: Window) -> dict[str, Any]:
+    return {"t": window.tenant_id, "as_of": window.as_of, "tz": TIMEZONE.key,
+            "first_day": window.start.astimezone(TIMEZONE).date(), "end_day": window.end.astimezone(TIMEZONE).date()}
+
+
+UPKEEP_KEPT = _current("f")
+UPKEEP_FROM = f"FROM ({UPKEEP_DUE}) d {_in_force('f', 'd.checked_at')}"
+
+
+UPKEEP_AGGREGATE = (f"SELECT d.unit_id, count(*) FILTER (WHERE {UPKEEP_KEPT}) AS num, "
+                    f"count(*) FILTER (WHERE d.reached OR {UPKEEP_KEPT}) AS den {UPKEEP_FROM} "
+                    "WHERE d.unit_id IS NOT NULL GROUP BY d.unit_id")
+
+
+async def upkeep_figures(session: AsyncSession, window: Window) -> dict[uuid.UUID, tuple[int, int]]:
+    """(numerator, denominator) of knowledge_upkeep_rate per unit with due events; reads no order."""
+    rows = (await session.execute(text(UPKEEP_AGGREGATE), upkeep_params(window))).all()
+    return {r[0]: (int(r[1]), int(r[2])) for r in rows if r[2]}
+
+
+@dataclass(frozen=True)
+class FigureArticle:
+    article_id: uuid.UUID
+    title: str
+    due_on: dt.date
+    counted: bool
+    outcome: str  # renewed | retired (kept); late (put right after its date) | unattended
+
+
+async def figure_articles(session: AsyncSession, window: Window, unit_id: uuid.UUID,
+                          limit: int = 500) -> list[FigureArticle]:
+    """The articles behind a unit's upkeep figure: every due event counted, and how it ended."""
+    outcome = (f"CASE WHEN {UPKEEP_KEPT} THEN (CASE WHEN f.found THEN 'renewed' ELSE 'retired' END) "
+               f"WHEN {_current('n')} THEN 'late' ELSE 'unattended' END")
+    sql = (f"SELECT d.article_id, a.title, d.due_on, {UPKEEP_KEPT} AS counted, {outcome} AS outcome "
+           f"{UPKEEP_FROM} "
+           f"{_in_force('n', ':as_of')} "
+           "JOIN knowledge_articles a ON a.tenant_id = :t AND a.id = d.article_id "
+           f"WHERE d.unit_id = :unit AND (d.reached OR {UPKEEP_KEPT}) ORDER BY counted, d.due_on, a.title LIMIT :limit")
+    rows = (await session.execute(text(sql), {**upkeep_params(window), "unit": unit_id, "limit": limit})).all()
+    return [FigureArticle(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
 # --- schemes -------------------------------------------------------------------------------------

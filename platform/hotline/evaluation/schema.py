@@ -27,6 +27,8 @@ from hotline.evaluation.types import (
     EvaluationScheme,
     EvaluationSchemeVersion,
     Figure,
+    FigureArticle,
+    FigureArticles,
     FigureOrder,
     FigureOrders,
     Reproduction,
@@ -45,6 +47,8 @@ AssessmentResult = Annotated[Assessment | ValidationErrors, strawberry.union("Ev
 AssessmentRequestedResult = Annotated[AssessmentRequested | ValidationErrors,
                                       strawberry.union("EvaluationAssessmentRequestedResult")]
 FigureOrdersResult = Annotated[FigureOrders | ValidationErrors, strawberry.union("EvaluationFigureOrdersResult")]
+FigureArticlesResult = Annotated[FigureArticles | ValidationErrors,
+                                 strawberry.union("EvaluationFigureArticlesResult")]
 ReproductionResult = Annotated[Reproduction | ValidationErrors, strawberry.union("EvaluationReproductionResult")]
 ExclusionResult = Annotated[EvaluationExclusion | ValidationErrors, strawberry.union("EvaluationExclusionResult")]
 AdjustmentResult = Annotated[EvaluationAdjustment | ValidationErrors, strawberry.union("EvaluationAdjustmentResult")]
@@ -77,8 +81,8 @@ def _assessment(v: service.AssessmentView) -> Assessment:
 class EvaluationQuery:
     @strawberry.field(description="The built-in indicators a scheme can weight or use in formulas.")
     def evaluation_built_in_indicators(self) -> list[BuiltInIndicator]:
-        return [BuiltInIndicator(code=b.code, name=b.name, lower_is_better=b.lower_is_better, per_unit=b.per_unit)
-                for b in d.BUILT_INS.values()]
+        return [BuiltInIndicator(code=b.code, name=b.name, lower_is_better=b.lower_is_better, per_unit=b.per_unit,
+                                 source=b.source) for b in d.BUILT_INS.values()]
 
     @strawberry.field(description="The scheme that applies to a tenant (default: the acting tenant).",
                       permission_classes=[SignedIn])
@@ -112,6 +116,19 @@ class EvaluationQuery:
         async def load(a: Acting) -> FigureOrders:
             rows = await service.figure_orders(s, a, assessment_id, unit_code, indicator)
             return FigureOrders(indicator=indicator, unit_code=unit_code, orders=[FigureOrder.of(r) for r in rows])
+
+        return await read(info.context, load)
+
+    @strawberry.field(description="The knowledge articles behind one unit's upkeep figure (知识库维护率): each "
+                                  "expiry date due in the period, whether it counted and how it ended.",
+                      permission_classes=[SignedIn])
+    async def evaluation_figure_articles(self, info: Info, assessment_id: uuid.UUID,
+                                         unit_code: str) -> FigureArticlesResult:
+        s = info.context.session
+
+        async def load(a: Acting) -> FigureArticles:
+            rows = await service.figure_articles(s, a, assessment_id, unit_code)
+            return FigureArticles(unit_code=unit_code, articles=[FigureArticle.of(r) for r in rows])
 
         return await read(info.context, load)
 

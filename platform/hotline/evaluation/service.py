@@ -25,7 +25,7 @@ from hotline.calendars import inheritance
 from hotline.calendars.inheritance import Chain
 from hotline.evaluation import repository as repo
 from hotline.evaluation import scoring
-from hotline.evaluation.definition import BUILT_INS, Definition, PeriodKind, validate
+from hotline.evaluation.definition import BUILT_INS, KNOWLEDGE_UPKEEP, Definition, PeriodKind, validate
 from hotline.evaluation.models import (
     AppealStatus,
     AssessmentStatus,
@@ -349,17 +349,29 @@ async def run(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, p
     """The figures and scores of every unit with assignments in the period (writes nothing)."""
     start, end = period.bounds()
     window = repo.Window(tenant_id, start, end, as_of, definition.exclusions)
-    figures = await repo.unit_figures(session, window)
+    figures = {f.unit_id: f.figures for f in await repo.unit_figures(session, window)}
     hotline = await repo.hotline_figures(session, window)
+    if KNOWLEDGE_UPKEEP in definition.built_ins_used():
+        _add_upkeep(figures, await repo.upkeep_figures(session, window))
     units = {u.id: scoring.UnitInfo(u.id, u.code, u.kind)
-             for u in await repo.units_by_ids(session, scope, tenant_id, [f.unit_id for f in figures])}
+             for u in await repo.units_by_ids(session, scope, tenant_id, list(figures))}
     occurrences: dict[tuple[uuid.UUID, str], int] = {}
     for adj in await repo.adjustments_of(session, scope, tenant_id, period.key):
         if adj.created_at <= as_of:
             key = (adj.unit_id, adj.item_code)
             occurrences[key] = occurrences.get(key, 0) + adj.occurrences
-    scored = scoring.score(definition, {f.unit_id: f.figures for f in figures}, units, occurrences)
+    scored = scoring.score(definition, figures, units, occurrences)
     return Computation(definition, scored, {k: list(v) for k, v in hotline.items()})
+
+
+def _add_upkeep(figures: dict[uuid.UUID, dict[str, tuple[int, int]]],
+                upkeep: dict[uuid.UUID, tuple[int, int]]) -> None:
+    """Only when the scheme uses it (older assessments reproduce unchanged). A unit with due articles and no
+    orders is assessed too (its order figures are 0/0: no value); a unit without due articles has 0/0."""
+    for unit_id in upkeep.keys() - figures.keys():
+        figures[unit_id] = {code: (0, 0) for code in repo.CONDITIONS}
+    for unit_id, unit_figures in figures.items():
+        unit_figures[KNOWLEDGE_UPKEEP] = upkeep.get(unit_id, (0, 0))
 
 
 async def compute(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID, period_key: str, actor: Actor,
@@ -523,16 +535,33 @@ async def figure_orders(session: AsyncSession, acting: Acting, assessment_id: uu
                         indicator: str) -> list[repo.FigureOrder]:
     """The orders behind a unit's figure, with whether each counted (why the unit lost points)."""
     found = await _assessment(session, acting, assessment_id)
+    window, unit_id = await _figure_window(session, acting, found, unit_code)
+    if indicator == KNOWLEDGE_UPKEEP:
+        raise DomainError.one(("indicator",), "articles, not orders, are behind this figure: see "
+                              "evaluationFigureArticles", "unknown_indicator")
+    if indicator not in repo.CONDITIONS:
+        raise DomainError.one(("indicator",), f"one of {', '.join(repo.CONDITIONS)}", "unknown_indicator")
+    return await repo.figure_orders(session, window, unit_id, indicator)
+
+
+async def figure_articles(session: AsyncSession, acting: Acting, assessment_id: uuid.UUID, unit_code: str
+                          ) -> list[repo.FigureArticle]:
+    """The knowledge articles behind a unit's upkeep figure (知识库维护率), and how each due date ended."""
+    found = await _assessment(session, acting, assessment_id)
+    window, unit_id = await _figure_window(session, acting, found, unit_code)
+    return await repo.figure_articles(session, window, unit_id)
+
+
+async def _figure_window(session: AsyncSession, acting: Acting, found: EvaluationAssessment, unit_code: str
+                         ) -> tuple[repo.Window, uuid.UUID]:
+    """The assessment's own period, as_of and exclusions, for a unit the caller may read."""
     allowed = await own_units(session, acting, found.tenant_id)
     unit = await tenancy_repo.unit_by_code(session, acting.scope, found.tenant_id, unit_code)
     if unit is None or (allowed is not None and unit.id not in allowed):
         raise not_found(("unitCode",), "unit")
-    if indicator not in repo.CONDITIONS:
-        raise DomainError.one(("indicator",), f"one of {', '.join(repo.CONDITIONS)}", "unknown_indicator")
     definition = Definition.decode(found.definition)
     start, end = period_of(found.period_key).bounds()
-    window = repo.Window(found.tenant_id, start, end, found.as_of, definition.exclusions)
-    return await repo.figure_orders(session, window, unit.id, indicator)
+    return repo.Window(found.tenant_id, start, end, found.as_of, definition.exclusions), unit.id
 
 
 # --- appeals -------------------------------------------------------------------------------------

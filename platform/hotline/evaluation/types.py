@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -12,20 +13,25 @@ from hotline.calendars.inheritance import Chain
 from hotline.calendars.types import SourceTenant
 from hotline.evaluation import definition as d
 from hotline.evaluation import models as m
+from hotline.evaluation.repository import FigureArticle as FigureArticleRow
 from hotline.evaluation.repository import FigureOrder as FigureOrderRow
 from hotline.evaluation.scoring import ratio
 from hotline.tenancy.models import Unit
 
 EvaluationPeriodKind = strawberry.enum(d.PeriodKind, name="EvaluationPeriodKind")
 AdjustmentKind = strawberry.enum(d.AdjustmentKind, name="AdjustmentKind")
+FigureSource = strawberry.enum(d.FigureSource, name="EvaluationFigureSource")
 
 
-@strawberry.type(description="A built-in indicator computed from the order history (docs/evaluation.md).")
+@strawberry.type(description="A built-in indicator computed from the order history or, for the knowledge-base "
+                             "upkeep rate, from the articles' versions (docs/evaluation.md).")
 class BuiltInIndicator:
     code: str
     name: str
     lower_is_better: bool
     per_unit: bool = strawberry.field(description="False: a figure of the hotline itself (not weighted).")
+    source: FigureSource = strawberry.field(  # type: ignore[valid-type]
+        description="What is behind a figure: ORDERS (evaluationFigureOrders) or ARTICLES (evaluationFigureArticles).")
 
 
 @strawberry.type(name="EvaluationSchemeIndicator")
@@ -255,6 +261,35 @@ class FigureOrders:
     indicator: str
     unit_code: str
     orders: list[FigureOrder]
+
+
+@strawberry.enum(name="EvaluationUpkeepOutcome")
+class UpkeepOutcome(StrEnum):
+    RENEWED = "renewed"  # by its expiry date, a version with a later (or no) expiry date was in force
+    RETIRED = "retired"  # retired by its expiry date
+    LATE = "late"  # put right after its expiry date (by the assessment's as-of moment)
+    UNATTENDED = "unattended"  # still in force and expired at the as-of moment
+
+
+@strawberry.type(name="EvaluationFigureArticle",
+                 description="An article's expiry date due in the period, and whether the unit kept it current.")
+class FigureArticle:
+    article_id: uuid.UUID
+    title: str
+    due_on: dt.date = strawberry.field(description="The expiry date (last valid day) due in the period.")
+    counted: bool = strawberry.field(description="True: renewed or retired by the end of its expiry date.")
+    outcome: UpkeepOutcome
+
+    @classmethod
+    def of(cls, row: FigureArticleRow) -> FigureArticle:
+        return cls(article_id=row.article_id, title=row.title, due_on=row.due_on, counted=row.counted,
+                   outcome=UpkeepOutcome(row.outcome))
+
+
+@strawberry.type(name="EvaluationFigureArticles")
+class FigureArticles:
+    unit_code: str
+    articles: list[FigureArticle]
 
 
 @strawberry.type

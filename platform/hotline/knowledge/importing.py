@@ -23,7 +23,7 @@ from hotline.knowledge import service
 from hotline.knowledge.models import Article, ArticleKind, ShareScope
 
 FIELDS = ("title", "body", "question", "kind", "categoryCodes", "tags", "policyDomain", "divisionCode",
-          "effectiveFrom", "expiresOn", "sourceDocument", "shareScope", "allianceCode")
+          "effectiveFrom", "expiresOn", "sourceDocument", "shareScope", "allianceCode", "ownerUnitCode")
 REQUIRED = ("title", "body")
 MAX_ROWS = 20_000
 _SPLIT = re.compile(r"[;,，；、|\s]+")
@@ -109,7 +109,7 @@ def _data(values: Mapping[str, str]) -> tuple[service.ArticleData | None, list[F
         tags=[t for t in _SPLIT.split(values.get("tags", "")) if t], policy_domain=values.get("policyDomain") or None,
         division_code=values.get("divisionCode") or None, effective_from=effective, expires_on=expires,
         source_document=values.get("sourceDocument") or None, share_scope=ShareScope(scope),
-        alliance_code=values.get("allianceCode") or None), []
+        alliance_code=values.get("allianceCode") or None, owner_unit_code=values.get("ownerUnitCode") or None), []
 
 
 async def import_articles(session: AsyncSession, acting: Acting, rows: Iterator[dict[str, str]],

@@ -92,6 +92,7 @@ class Article(TenantRow, Base):
         Index("ix_knowledge_articles_tenant_id_status", "tenant_id", "status"),
         Index("ix_knowledge_articles_expiry", "expires_on", postgresql_where=text("status = 'published'")),
         Index("ix_knowledge_articles_public", "share_scope", "status"),
+        ForeignKeyConstraint(["tenant_id", "owner_unit_id"], ["units.tenant_id", "units.id"]),
     )
 
     kind: Mapped[str] = mapped_column(String(10))
@@ -114,6 +115,8 @@ class Article(TenantRow, Base):
     search_vector: Mapped[str] = mapped_column(TSVECTOR)
     title_vector: Mapped[str] = mapped_column(TSVECTOR)  # the title's words and bigrams: the first search tier
     owner_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The handling unit that keeps this entry current (责任单位; the knowledge-upkeep indicator judges it).
+    owner_unit_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_label: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -127,12 +130,21 @@ class Article(TenantRow, Base):
 
 
 class ArticleVersion(TenantRow, Base):
-    """Every version of an article's content with its own status; a published version is never edited."""
+    """Every version of an article's content with its own status; a published version is never edited.
+
+    A version that was published records when it was in force, [published_at, ended_at), with the expiry
+    date and the responsible unit it published: the history the knowledge-upkeep indicator (知识库维护率)
+    is computed from, unchanged by anything done later (docs/evaluation.md).
+    """
 
     __tablename__ = "knowledge_article_versions"
     __table_args__ = (
         UniqueConstraint("tenant_id", "article_id", "version"),
         ForeignKeyConstraint(["tenant_id", "article_id"], ["knowledge_articles.tenant_id", "knowledge_articles.id"]),
+        ForeignKeyConstraint(["tenant_id", "owner_unit_id"], ["units.tenant_id", "units.id"]),
+        # A period's expiry dates of published versions (the upkeep indicator's one range read).
+        Index("ix_knowledge_article_versions_tenant_id_expires_on", "tenant_id", "expires_on",
+              postgresql_where=text("published_at IS NOT NULL")),
     )
 
     article_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
@@ -142,6 +154,10 @@ class ArticleVersion(TenantRow, Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_label: Mapped[str] = mapped_column(String(200))
     review_note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # superseded or retired
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)  # as published
+    owner_unit_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # as published
 
 
 class Override(TenantRow, Base):

@@ -79,8 +79,11 @@ class ArticleData:
     attachments: Sequence[ArticleAttachment] = ()
     share_scope: ShareScope = ShareScope.OWN
     alliance_code: str | None = None
+    # The responsible unit's code (责任单位): None keeps the current one (on a new article: the editor's own
+    # unit, when the editor's grants name exactly one), "" leaves the article without a unit.
+    owner_unit_code: str | None = None
 
-    def content(self) -> dict[str, Any]:
+    def content(self, owner_unit_id: uuid.UUID | None = None) -> dict[str, Any]:
         return {
             "kind": str(self.kind), "title": self.title.strip(), "body": self.body.strip(),
             "question": (self.question or "").strip() or None, "category_codes": list(self.category_codes),
@@ -93,6 +96,7 @@ class ArticleData:
                             for a in self.attachments],
             "share_scope": str(self.share_scope),
             "alliance_code": self.alliance_code if self.share_scope == ShareScope.ALLIANCE else None,
+            "owner_unit_id": str(owner_unit_id) if owner_unit_id else None,
         }
 
 
@@ -119,15 +123,24 @@ def _apply(article: Article, content: dict[str, Any]) -> None:
     article.attachments = content["attachments"]
     article.share_scope = content["share_scope"]
     article.alliance_code = content["alliance_code"]
+    article.owner_unit_id = _unit_id(content)
+
+
+def _unit_id(content: dict[str, Any]) -> uuid.UUID | None:
+    value = content.get("owner_unit_id")  # absent in versions written before the responsible unit existed
+    return uuid.UUID(value) if value else None
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
     return {"status": article.status, "version": article.version, "title": article.title,
-            "share_scope": article.share_scope, "alliance_code": article.alliance_code}
+            "share_scope": article.share_scope, "alliance_code": article.alliance_code,
+            "owner_unit_id": str(article.owner_unit_id) if article.owner_unit_id else None}
 
 
 async def validate(session: AsyncSession, acting: Acting, owner: Tenant, data: ArticleData,
-                   prefix: tuple[str, ...] = (), known_categories: set[str] | None = None) -> None:
+                   prefix: tuple[str, ...] = (), known_categories: set[str] | None = None,
+                   current_unit: uuid.UUID | None = None) -> uuid.UUID | None:
+    """Every problem with its field path; answers the responsible unit's id (see `ArticleData.owner_unit_code`)."""
     v = Validator()
     p = prefix
     v.check(bool(data.title.strip()), (*p, "title"), "title is required", "required")
@@ -161,7 +174,22 @@ async def validate(session: AsyncSession, acting: Acting, owner: Tenant, data: A
     for i, a in enumerate(data.attachments):
         v.check(bool(a.name.strip()), (*p, "attachments", str(i), "name"), "name is required", "required")
         v.check(a.size >= 0, (*p, "attachments", str(i), "size"), "size cannot be negative", "out_of_range")
+    unit_id = current_unit
+    if data.owner_unit_code:
+        unit = await tenancy_repo.unit_by_code(session, acting.scope, owner.tenant_id, data.owner_unit_code.strip())
+        v.check(unit is not None and unit.active, (*p, "ownerUnitCode"), f"not an active unit of {owner.name}",
+                "not_found")
+        unit_id = unit.id if unit is not None else None
+    elif data.owner_unit_code is not None:
+        unit_id = None
     v.raise_if_any()
+    return unit_id
+
+
+def _editors_unit(acting: Acting, owner: Tenant) -> uuid.UUID | None:
+    """The editor's own unit in the owner tenant, when the editor's grants there name exactly one."""
+    units = {g.unit_id for g in acting.subject.grants if g.tenant_id == owner.tenant_id and g.unit_id is not None}
+    return next(iter(units)) if len(units) == 1 else None
 
 
 def _prefix(code: str) -> str:
@@ -296,9 +324,9 @@ async def create_article(session: AsyncSession, acting: Acting, data: ArticleDat
                          known_categories: set[str] | None = None, prefix: tuple[str, ...] = ()) -> Article:
     owner = await _tenant(session, acting.scope, acting.tenant_id)
     _require_edit(acting, owner)
-    await validate(session, acting, owner, data, prefix, known_categories)
+    unit_id = await validate(session, acting, owner, data, prefix, known_categories, _editors_unit(acting, owner))
     now = utcnow()
-    content = data.content()
+    content = data.content(unit_id)
     article = Article(tenant_id=owner.tenant_id, id=new_id(), status=ArticleStatus.DRAFT, version=1, latest_version=1,
                       owner_user_id=acting.subject.user_id, updated_at=now, updated_by_label=acting.actor.label,
                       direct_answer_total=0, helpful_total=0, unhelpful_total=0, search_vector="", title_vector="")
@@ -327,12 +355,12 @@ async def update_article(session: AsyncSession, acting: Acting, article_id: uuid
     """Edit the draft. A published article keeps its published content until the new version is published."""
     article, owner = await _own(session, acting, article_id)
     _require_edit(acting, owner)
-    await validate(session, acting, owner, data)
     if article.status == ArticleStatus.RETIRED:
         raise DomainError.one(("articleId",), "a retired article is not edited", "invalid_state")
     latest = await repo.latest_version(session, acting.scope, article)
+    unit_id = await validate(session, acting, owner, data, current_unit=_unit_id(latest.content))
     now = utcnow()
-    content = data.content()
+    content = data.content(unit_id)
     if latest.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.RETIRED):
         latest = ArticleVersion(tenant_id=owner.tenant_id, id=new_id(), article_id=article.id,
                                 version=article.latest_version + 1, status=VersionStatus.DRAFT, content=content,
@@ -377,12 +405,15 @@ async def publish_article(session: AsyncSession, acting: Acting, article_id: uui
     latest = await repo.latest_version(session, acting.scope, article)
     if latest.status != VersionStatus.REVIEW:
         raise DomainError.one(("articleId",), "only a version under review is published", "invalid_state")
-    for old in await repo.published_versions(session, acting.scope, article):
-        old.status = VersionStatus.SUPERSEDED
     before = _snapshot(article)
     now = utcnow()
+    for old in await repo.published_versions(session, acting.scope, article):
+        old.status, old.ended_at = VersionStatus.SUPERSEDED, now
     latest.status = VersionStatus.PUBLISHED
     latest.updated_at = now
+    # What was in force from now on: the upkeep indicator reads these, never the editable content.
+    latest.published_at, latest.ended_at = now, None
+    latest.expires_on, latest.owner_unit_id = _date(latest.content["expires_on"]), _unit_id(latest.content)
     _apply(article, latest.content)
     article.status = ArticleStatus.PUBLISHED
     article.version = latest.version
@@ -419,10 +450,11 @@ async def retire_article(session: AsyncSession, acting: Acting, article_id: uuid
     if article.status != ArticleStatus.PUBLISHED:
         raise DomainError.one(("articleId",), "only a published article is retired", "invalid_state")
     before = _snapshot(article)
+    now = utcnow()
     for version in await repo.published_versions(session, acting.scope, article):
-        version.status = VersionStatus.RETIRED
+        version.status, version.ended_at = VersionStatus.RETIRED, now
     article.status = ArticleStatus.RETIRED
-    article.retired_at = utcnow()
+    article.retired_at = now
     article.updated_at = article.retired_at
     audit.record(session, owner.tenant_id, acting.actor, "knowledge_article.retired",
                  ("knowledge_article", article.id), before=before, after=_snapshot(article))

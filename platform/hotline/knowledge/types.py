@@ -75,6 +75,8 @@ class KnowledgeArticle:
     latest_version: int
     published_at: dt.datetime | None
     updated_at: dt.datetime
+    owner_unit_id: uuid.UUID | None = strawberry.field(
+        description="The owner tenant's unit that keeps this article current (责任单位), as shown here.")
     inherited: bool = strawberry.field(description="Owned by an ancestor, an alliance member or shared publicly.")
     editable: bool = strawberry.field(description="Owned within your subtree (its admins may change it).")
     hidden_here: bool = strawberry.field(description="Hidden for your hotline (by it or an ancestor).")
@@ -97,7 +99,7 @@ class KnowledgeArticle:
             attachments=[KnowledgeAttachment(name=x["name"], content_type=x.get("content_type") or "",
                                              size=int(x.get("size") or 0), url=x.get("url")) for x in a.attachments],
             version=a.version, latest_version=a.latest_version, published_at=a.published_at, updated_at=a.updated_at,
-            inherited=view.inherited, editable=view.editable, hidden_here=view.hidden,
+            owner_unit_id=a.owner_unit_id, inherited=view.inherited, editable=view.editable, hidden_here=view.hidden,
             supplements=[KnowledgeSupplement(tenant_id=s.tenant_id, supplement=s.supplement, local_phone=s.local_phone,
                                              local_office=s.local_office) for s in view.supplements],
             rank=view.rank, fuzzy=view.fuzzy,
@@ -125,11 +127,19 @@ class KnowledgeVersion:
     updated_at: dt.datetime
     updated_by: str
     review_note: str | None
+    published_at: dt.datetime | None = strawberry.field(description="When this version came into force.")
+    ended_at: dt.datetime | None = strawberry.field(description="When a later version or retirement ended it.")
+    expires_on: dt.date | None
+    owner_unit_id: uuid.UUID | None
 
     @classmethod
     def of(cls, v: models.ArticleVersion) -> KnowledgeVersion:
+        unit = v.content.get("owner_unit_id")
         return cls(version=v.version, status=models.VersionStatus(v.status), title=v.content.get("title", ""),
-                   updated_at=v.updated_at, updated_by=v.updated_by_label, review_note=v.review_note)
+                   updated_at=v.updated_at, updated_by=v.updated_by_label, review_note=v.review_note,
+                   published_at=v.published_at, ended_at=v.ended_at,
+                   expires_on=dt.date.fromisoformat(v.content["expires_on"]) if v.content.get("expires_on") else None,
+                   owner_unit_id=uuid.UUID(unit) if unit else None)
 
 
 @strawberry.type
@@ -344,6 +354,9 @@ class KnowledgeArticleInput:
     attachments: list[KnowledgeAttachmentInput] = strawberry.field(default_factory=list)
     share_scope: ShareScope = models.ShareScope.OWN  # type: ignore[valid-type]
     alliance_code: str | None = None
+    owner_unit_code: str | None = strawberry.field(default=None, description=(
+        "The unit that keeps the article current (责任单位). Null keeps the current one (a new article: the "
+        "editor's own unit when the editor's grants name exactly one); an empty string removes it."))
 
     def data(self) -> service.ArticleData:
         return service.ArticleData(
@@ -352,7 +365,8 @@ class KnowledgeArticleInput:
             division_code=self.division_code, effective_from=self.effective_from, expires_on=self.expires_on,
             source_document=self.source_document,
             attachments=[service.ArticleAttachment(a.name, a.content_type, a.size, a.url) for a in self.attachments],
-            share_scope=models.ShareScope(self.share_scope), alliance_code=self.alliance_code)
+            share_scope=models.ShareScope(self.share_scope), alliance_code=self.alliance_code,
+            owner_unit_code=self.owner_unit_code)
 
 
 @strawberry.input

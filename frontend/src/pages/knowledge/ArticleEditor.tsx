@@ -1,17 +1,19 @@
 import { Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { showFormErrors } from '../../api/errors';
 import { FormProblems } from '../../components/FormProblems';
+import { UnitPicker } from '../../components/UnitPicker';
 import {
   CreateKnowledgeArticleDocument, UpdateKnowledgeArticleDocument, type KnowledgeArticleFieldsFragment,
   type KnowledgeArticleInput, type KnowledgeKind, type ShareScope,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n';
+import { useOwnUnits } from './units';
 
 const KINDS: KnowledgeKind[] = ['QA', 'POLICY', 'STANDARD'];
 const SCOPES: ShareScope[] = ['OWN', 'SUBTREE', 'PUBLIC'];
-const FIELDS = ['kind', 'title', 'question', 'body', 'categoryCodes', 'tags', 'expiresOn', 'effectiveFrom', 'shareScope', 'sourceDocument'];
+const FIELDS = ['kind', 'title', 'question', 'body', 'categoryCodes', 'tags', 'expiresOn', 'effectiveFrom', 'shareScope', 'sourceDocument', 'ownerUnitCode'];
 
 interface Values {
   kind: KnowledgeKind;
@@ -24,6 +26,7 @@ interface Values {
   expiresOn?: string;
   sourceDocument?: string;
   shareScope: ShareScope;
+  ownerUnitCode?: string;
 }
 
 const orNull = (v: string | undefined) => (v?.trim() ? v.trim() : null);
@@ -45,12 +48,20 @@ export function ArticleEditor({ article, onClose, onSaved }: {
     categoryCodes: article.categoryCodes, tags: article.tags, effectiveFrom: article.effectiveFrom ?? undefined,
     expiresOn: article.expiresOn ?? undefined, sourceDocument: article.sourceDocument ?? undefined, shareScope: article.shareScope,
   } : { kind: 'QA', shareScope: 'OWN' };
+  const units = useOwnUnits();
+  const currentUnit = article?.ownerUnitId ? units.byId.get(article.ownerUnitId)?.code : undefined;
+  useEffect(() => {
+    // The article names its unit by id; the picker shows codes once the units have loaded.
+    if (currentUnit && !form.isFieldTouched('ownerUnitCode')) form.setFieldsValue({ ownerUnitCode: currentUnit });
+  }, [currentUnit, form]);
 
   const save = async (v: Values) => {
     const input: KnowledgeArticleInput = {
       kind: v.kind, title: v.title?.trim() ?? '', body: v.body?.trim() ?? '', question: orNull(v.question),
       categoryCodes: v.categoryCodes ?? [], tags: v.tags ?? [], effectiveFrom: orNull(v.effectiveFrom),
       expiresOn: orNull(v.expiresOn), sourceDocument: orNull(v.sourceDocument), shareScope: v.shareScope,
+      // Cleared: "" removes the unit; null keeps it (or, on a new article, takes the editor's own unit).
+      ownerUnitCode: v.ownerUnitCode ?? (article && units.loaded ? '' : null),
     };
     const result = article ? await update({ id: article.id, input }) : await create({ input });
     const payload = result.data ? Object.values(result.data)[0] : undefined;
@@ -93,6 +104,9 @@ export function ArticleEditor({ article, onClose, onSaved }: {
         </Form.Item>
         <Form.Item name="expiresOn" label={t('kb.expiresOn')}>
           <Input type="date" />
+        </Form.Item>
+        <Form.Item name="ownerUnitCode" label={t('kb.ownerUnit')} extra={t('kb.ownerUnitHelp')}>
+          <UnitPicker />
         </Form.Item>
         <Form.Item name="sourceDocument" label={t('kb.source')}>
           <Input />

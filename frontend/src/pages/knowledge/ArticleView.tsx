@@ -7,6 +7,7 @@ import {
   SendBackKnowledgeArticleDocument, SubmitKnowledgeArticleDocument, type KnowledgeArticleFieldsFragment, type KnowledgeStatus,
 } from '../../generated/graphql';
 import { useI18n } from '../../i18n';
+import { useOwnUnits } from './units';
 
 export const STATUS_TONE: Record<KnowledgeStatus, Tone> = { DRAFT: 'off', REVIEW: 'warn', PUBLISHED: 'ok', RETIRED: 'off' };
 
@@ -58,6 +59,7 @@ export function ArticleView({ id, onClose, onEdit, onChanged }: {
   const { t, formatDateTime } = useI18n();
   const [{ data, fetching }, reload] = useQuery({ query: KnowledgeArticleDocument, variables: { id: id ?? '' }, pause: id === null, requestPolicy: 'network-only' });
   const article = data?.knowledgeArticle.__typename === 'KnowledgeArticle' ? data.knowledgeArticle : null;
+  const units = useOwnUnits();
   const editable = article?.editable ?? false;
   const [{ data: versionData }, reloadVersions] = useQuery({ query: KnowledgeVersionsDocument, variables: { articleId: id ?? '' }, pause: id === null || !editable });
   const versions = versionData?.knowledgeVersions.__typename === 'KnowledgeVersionList' ? versionData.knowledgeVersions.items : [];
@@ -93,6 +95,7 @@ export function ArticleView({ id, onClose, onEdit, onChanged }: {
             { key: 'c', label: t('kb.categories'), children: article.categoryCodes.join('、') || t('common.none') },
             { key: 'd', label: t('common.division'), children: article.divisionCode ?? t('common.none') },
             { key: 's', label: t('kb.source'), children: article.sourceDocument ?? t('common.none') },
+            { key: 'o', label: t('kb.ownerUnit'), children: (article.ownerUnitId && !article.inherited ? units.byId.get(article.ownerUnitId)?.name : undefined) ?? t('common.none') },
             { key: 'u', label: t('kb.usage'), children: t('kb.usageText', { direct: article.usage.directAnswers, helpful: article.usage.helpful, unhelpful: article.usage.unhelpful }) },
           ]} />
           {editable && <ReviewActions article={article} onChanged={changed} onEdit={() => { onEdit(article); }} />}
@@ -103,7 +106,8 @@ export function ArticleView({ id, onClose, onEdit, onChanged }: {
                 <List.Item key={v.version} extra={t(`kb.vstatus.${v.status}`)}>
                   <List.Item.Meta
                     title={`v${v.version} ${v.title}`}
-                    description={`${formatDateTime(v.updatedAt)} · ${v.updatedBy}${v.reviewNote ? ` · ${t('kb.reviewNote')}：${v.reviewNote}` : ''}`}
+                    description={`${formatDateTime(v.updatedAt)} · ${v.updatedBy}${v.reviewNote ? ` · ${t('kb.reviewNote')}：${v.reviewNote}` : ''}${
+                      v.publishedAt ? ` · ${t('kb.inForce', { from: formatDateTime(v.publishedAt), to: v.endedAt ? formatDateTime(v.endedAt) : '…' })}` : ''}`}
                   />
                 </List.Item>
               )}
