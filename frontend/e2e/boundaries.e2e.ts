@@ -71,7 +71,28 @@ beforeAll(async () => {
     content: "地图测试：中山路人行道井盖缺失，夜间有安全隐患。", location: { divisionCode: "320102003", address: "中山路2号" },
     caller: { phone: "13800009999", name: "李女士", confidential: false } }) { __typename } }`) as { data: { createWorkOrder: { __typename: string } } };
   expect(created.data.createWorkOrder.__typename).toBe('WorkOrder');
+  await satisfiedCallbackInXuanwu();
 });
+
+interface Step { __typename: string; id?: string; assignments?: { id: string }[] }
+
+/** One order of 新街口街道 walked to a satisfied callback, so that 玄武区 has a satisfaction rate this month. */
+async function satisfiedCallbackInXuanwu(): Promise<void> {
+  const step = async (login: string, mutation: string): Promise<Step> => {
+    const result = await gql(await as(login), `mutation { r: ${mutation} { __typename ... on WorkOrder { id assignments { id } } } }`) as { data: { r: Step } };
+    expect(result.data.r.__typename).toBe('WorkOrder');
+    return result.data.r;
+  };
+  const order = await step('nj.agent', `createWorkOrder(input: { channel: PHONE, requestType: COMPLAINT, categoryCode: "010201",
+    title: "地图测试：垃圾清运不及时", content: "地图测试：小区垃圾两天没有清运。", responseLevel: 3,
+    location: { divisionCode: "320102003", address: "中山路3号" }, caller: { phone: "13800008888", name: "周先生", confidential: false } })`);
+  const dispatched = await step('nj.dispatcher', `dispatchWorkOrder(input: { orderId: "${order.id ?? ''}", leadUnitCodes: ["320102003"] })`);
+  const assignment = dispatched.assignments?.[0]?.id ?? '';
+  await step('nj.xinjiekou', `signForAssignment(assignmentId: "${assignment}")`);
+  await step('nj.xinjiekou', `replyToWorkOrder(assignmentId: "${assignment}", result: RESOLVED, text: "已安排清运。")`);
+  await step('nj.dispatcher', `acceptReply(assignmentId: "${assignment}")`);
+  await step('nj.callback', `recordCallback(orderId: "${order.id ?? ''}", input: { reached: true, resolved: true, satisfaction: SATISFIED })`);
+}
 
 afterEach(shootOnFailure(() => last ?? [...pages.values()][0] as Page));
 
@@ -145,6 +166,16 @@ describe('nj.admin supplies 南京’s district boundaries', () => {
     await page.mouse.move(1, 1);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'boundaries-03-dashboard-map');
+    // The same map by 群众满意率: 玄武区 has a satisfied callback this month; a district without any says so.
+    await page.locator('.ant-segmented[aria-label="区域图显示"]').getByText('满意率', { exact: true }).click();
+    const rates = page.locator('[data-testid="district-map"][aria-label^="当月各区域群众满意率"]');
+    await rates.locator('canvas').waitFor();
+    expect((await rates.getAttribute('aria-label')) ?? '').toMatch(/玄武区 \d+(\.\d)?%/);
+    expect(await page.getByRole('heading', { name: '当月各区域群众满意率' }).count()).toBe(1);
+    await page.mouse.move(1, 1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'boundaries-04-dashboard-satisfaction');
+    await page.locator('.ant-segmented[aria-label="区域图显示"]').getByText('工单数', { exact: true }).click();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByText('Drawn from the district boundaries this hotline uploaded', { exact: false }).waitFor();
     await page.getByRole('button', { name: '中文' }).click();

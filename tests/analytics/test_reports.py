@@ -20,7 +20,8 @@ ERRORS = "... on ValidationErrors { errors { path message code } }"
 REPORT = ("query($kind: ReportKind!, $date: Date!, $tenant: String, $rollUp: Boolean!) { report(kind: $kind, "
           "date: $date, tenantCode: $tenant, rollUp: $rollUp) { __typename ... on Report { total "
           "byChannel { key count } byRequestType { key count } byCategory { key label count } "
-          "byPlace { key label count } byTenant { key count } deadlines { dispatched signed signedOnTime replied "
+          "byPlace { key label count } placeSatisfaction { key label rated satisfied rate } byTenant { key count } "
+          "deadlines { dispatched signed signedOnTime replied "
           "repliedOnTime overdueOpen } redList { code } blackList { code } workbookBase64 pdfBase64 } " + ERRORS
           + " } }")
 
@@ -35,14 +36,16 @@ async def seed() -> dict[str, Any]:
     child = await make_tenant(parent.code, [("c1", "street")])
     t = parent.tenant_id
     day = "2024-10-15"  # a Tuesday
-    a = await add_order(t, at(day, 9), channel="phone", division="320102003")
+    a = await add_order(t, at(day, 9), channel="phone", division="320102003", satisfaction="satisfied")
     await add_assignment(t, a, parent.units["s1"], at(day, 10), signed=at(day, 11), sign_due=at(day, 14),
                          replied=at(day, 15), reply_due=at("2024-10-20"), state="replied")
-    b = await add_order(t, at(day, 10), channel="phone", division="320102003")
+    b = await add_order(t, at(day, 10), channel="phone", division="320102003", satisfaction="dissatisfied")
     await add_assignment(t, b, parent.units["s2"], at(day, 10), signed=at(day, 16), sign_due=at(day, 14),
                          reply_due=at("2024-10-20"))
     await add_order(t, at(day, 11), channel="web", request_type="consultation", category="020101",
-                    division="320102002")
+                    division="320102002", satisfaction="basically_satisfied")
+    await add_order(t, at(day, 13), channel="web", division="320102002", state="merged",  # merged: not counted
+                    satisfaction="dissatisfied")
     await add_order(t, at("2024-10-14", 9), channel="wechat")  # same week
     await add_order(t, at("2024-10-01", 9), channel="wechat")  # same month
     await add_order(t, at("2024-10-16", 0.5), channel="phone")  # next day
@@ -68,6 +71,10 @@ async def test_daily_weekly_monthly_and_rolled_up_contents(api: Api) -> None:
                                    {"key": "02", "label": "党务政务", "count": 1}]
     assert daily["byPlace"] == [{"key": "320102003", "label": "新街口街道", "count": 2},
                                 {"key": "320102002", "label": "梅园新村街道", "count": 1}]
+    # 群众满意率 by place, for the map: basically satisfied counts as satisfied
+    assert daily["placeSatisfaction"] == [
+        {"key": "320102002", "label": "梅园新村街道", "rated": 1, "satisfied": 1, "rate": 1.0},
+        {"key": "320102003", "label": "新街口街道", "rated": 2, "satisfied": 1, "rate": 0.5}]
     assert daily["deadlines"] == {"dispatched": 2, "signed": 2, "signedOnTime": 1, "replied": 1, "repliedOnTime": 1,
                                   "overdueOpen": 1}
     assert [r["code"] for r in daily["redList"]] == ["s1", "s2"] and daily["byTenant"] == []

@@ -31,7 +31,7 @@ export const zh = {
   'boundaries.saved': '已保存 {count} 个区划的边界。',
   'boundaries.preview': '预览',
   'boundaries.mapTitle': '区划边界',
-  'dashboard.mapNote': '地图按本热线上传的区划边界绘制（来源：{source}），颜色越深受理量越多。',
+  'dashboard.mapNote': '地图按本热线上传的区划边界绘制（来源：{source}）。',
   'dashboard.uploadBoundaries': '管理员可在“地图边界”中上传本热线的区划边界，以地图显示。',
 } as const;
 
@@ -67,6 +67,6 @@ export const en: Record<keyof typeof zh, string> = {
   'boundaries.saved': 'Boundaries of {count} divisions saved.',
   'boundaries.preview': 'Preview',
   'boundaries.mapTitle': 'District boundaries',
-  'dashboard.mapNote': 'Drawn from the district boundaries this hotline uploaded (source: {source}); darker means more orders.',
+  'dashboard.mapNote': 'Drawn from the district boundaries this hotline uploaded (source: {source}).',
   'dashboard.uploadBoundaries': 'Admins can upload this hotline’s district boundaries under “District map” to show a map.',
 };

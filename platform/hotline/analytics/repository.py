@@ -40,6 +40,17 @@ async def volume_by(session: AsyncSession, tenants: Sequence[uuid.UUID], start: 
     return [(str(r[0]) if r[0] is not None else "", int(r[1])) for r in rows]
 
 
+async def satisfaction_by_place(session: AsyncSession, tenants: Sequence[uuid.UUID], start: dt.datetime,
+                                end: dt.datetime) -> list[tuple[str, int, int]]:
+    """Per division: orders with a callback verdict, and those satisfied or basically satisfied (满意率)."""
+    sql = f"""SELECT o.division_code AS k, count(*) FILTER (WHERE o.satisfaction IS NOT NULL) AS rated,
+      count(*) FILTER (WHERE o.satisfaction IN ('satisfied', 'basically_satisfied')) AS satisfied
+      FROM {ORDERS} AND o.division_code IS NOT NULL
+      GROUP BY 1 HAVING count(*) FILTER (WHERE o.satisfaction IS NOT NULL) > 0 ORDER BY 1"""
+    rows = (await session.execute(text(sql), _params(tenants, start, end))).all()
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
 async def deadline_performance(session: AsyncSession, tenants: Sequence[uuid.UUID], start: dt.datetime,
                                end: dt.datetime, now: dt.datetime) -> dict[str, int]:
     sql = """SELECT count(*) AS dispatched,

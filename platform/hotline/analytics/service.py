@@ -100,13 +100,17 @@ async def build_report(session: AsyncSession, scope: TenantScope, tenant: Tenant
     red = ranked[:BOARD_SIZE]
     black = [b for b in reversed(ranked) if b not in red][:BOARD_SIZE]
     total = sum(n for _, n in await repo.volume_by(session, tenants, start, end, "1"))
+    satisfaction = await repo.satisfaction_by_place(session, tenants, start, end)
+    place_names = await repo.names(session, "regions", [k for k, _ in places if k] + [k for k, _, _ in satisfaction])
     return {
         "tenant_code": tenant.code, "tenant_name": tenant.name, "kind": str(kind), "roll_up": roll_up,
         "period_start": start_day.isoformat(), "period_end": end_day.isoformat(), "total": total,
         "by_channel": rows(await repo.volume_by(session, tenants, start, end, "o.channel")),
         "by_request_type": rows(await repo.volume_by(session, tenants, start, end, "o.request_type")),
         "by_category": rows(categories, await repo.names(session, "categories", [k for k, _ in categories])),
-        "by_place": rows(places, await repo.names(session, "regions", [k for k, _ in places if k])),
+        "by_place": rows(places, place_names),
+        "place_satisfaction": [{"key": k, "label": place_names.get(k, k), "rated": rated, "satisfied": satisfied,
+                                "rate": _rate(satisfied, rated)} for k, rated, satisfied in satisfaction],
         "by_tenant": rows(by_tenant, await repo.tenant_names(session, scope, [uuid.UUID(k) for k, _ in by_tenant])),
         "deadlines": await repo.deadline_performance(session, tenants, start, end, utcnow()),
         "red_list": red, "black_list": black,

@@ -42,6 +42,15 @@ class BoardRow:
     satisfaction_rate: float | None
 
 
+@strawberry.type(description="Callback verdicts of a place's orders in the period: 群众满意率 by division.")
+class PlaceSatisfaction:
+    key: str = strawberry.field(description="The division code.")
+    label: str
+    rated: int = strawberry.field(description="Orders with a callback verdict.")
+    satisfied: int = strawberry.field(description="Of those, satisfied or basically satisfied.")
+    rate: float | None
+
+
 @strawberry.type(description="A daily bulletin, weekly summary or monthly analysis (日通报、周汇总、月分析).")
 class Report:
     tenant_code: str
@@ -54,6 +63,8 @@ class Report:
     by_request_type: list[VolumeRow]
     by_category: list[VolumeRow]
     by_place: list[VolumeRow]
+    place_satisfaction: list[PlaceSatisfaction] = strawberry.field(
+        description="Divisions with callback verdicts in the period (the map's rate view).")
     by_tenant: list[VolumeRow]
     deadlines: DeadlinePerformance
     red_list: list[BoardRow] = strawberry.field(description="红榜: best on-time reply and satisfaction.")
@@ -81,6 +92,7 @@ class Report:
                    period_end=dt.date.fromisoformat(c["period_end"]), total=c["total"],
                    by_channel=rows("by_channel"), by_request_type=rows("by_request_type"),
                    by_category=rows("by_category"), by_place=rows("by_place"), by_tenant=rows("by_tenant"),
+                   place_satisfaction=[PlaceSatisfaction(**r) for r in c.get("place_satisfaction", [])],
                    deadlines=DeadlinePerformance(**c["deadlines"]), red_list=board("red_list"),
                    black_list=board("black_list"), content=c)
 

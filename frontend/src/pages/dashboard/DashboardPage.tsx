@@ -15,7 +15,7 @@ import { useI18n, type Translate } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { asAreaCollection } from '../../lib/geojson';
 import { isAdmin, useViewer } from '../../session';
-import { volumeByDivision, type DivisionVolume } from './places';
+import { satisfactionShades, volumeByDivision, volumeShades, type Division } from './places';
 
 // ECharts is large: it loads only when a chart is shown.
 const BarChart = lazy(() => import('../../components/BarChart').then((m) => ({ default: m.BarChart })));
@@ -82,10 +82,7 @@ export function DashboardPage() {
   const month = asReport(data?.month);
   const shown = span === 'today' ? today : month;
   const refused = data?.month.__typename === 'ValidationErrors' ? data.month.errors.map((e) => e.message).join('；') : null;
-  const districts = useMemo(
-    () => volumeByDivision((regions.data?.regions ?? []).map((r) => ({ code: r.code, name: r.name })), shown?.byPlace ?? []),
-    [regions.data, shown],
-  );
+  const divisions = useMemo(() => (regions.data?.regions ?? []).map((r) => ({ code: r.code, name: r.name })), [regions.data]);
   const spanLabel = span === 'today' ? t('dashboard.today') : t('dashboard.thisMonth');
 
   return (
@@ -138,7 +135,7 @@ export function DashboardPage() {
           </Typography.Text>
           <Row gutter={[16, 16]}>
             <Col xs={24} xl={12}>
-              <DistrictCard title={t('dashboard.byDistrict', { span: spanLabel })} report={shown} tiles={districts} />
+              <DistrictCard span={spanLabel} report={shown} divisions={divisions} />
             </Col>
             <Col xs={24} xl={12}>
               <ChartCard title={t('dashboard.byCategory', { span: spanLabel })} empty={t('dashboard.noOrders')}
@@ -216,35 +213,51 @@ export function DashboardPage() {
 // Saving or clearing boundaries (a null result names no type) must still refresh the cached map.
 const BOUNDARY_CHANGES = { additionalTypenames: ['DistrictBoundaries', 'DistrictBoundariesCleared'] };
 
+type Measure = 'volume' | 'satisfaction';
+
 /**
- * Volume by division: a map drawn from the boundaries the tenant supplied, or else the tile grid, with a word
- * to admins that they can supply boundaries (the platform ships none: docs/evaluation.md).
+ * Volume or 群众满意率 by division: a map drawn from the boundaries the tenant supplied, or else the tile grid,
+ * with a word to admins that they can supply boundaries (the platform ships none: docs/evaluation.md).
  */
-function DistrictCard({ title, report, tiles }: { title: string; report: Report | null; tiles: { rows: DivisionVolume[]; unplaced: number } }) {
+function DistrictCard({ span, report, divisions }: { span: string; report: Report | null; divisions: readonly Division[] }) {
   const { t } = useI18n();
   const viewer = useViewer();
+  const [measure, setMeasure] = useState<Measure>('volume');
   const [{ data }] = useQuery({ query: DashboardBoundariesDocument, context: BOUNDARY_CHANGES });
   const boundaries = data?.districtBoundaries?.__typename === 'DistrictBoundaries' ? data.districtBoundaries : null;
   const areas = useMemo(() => asAreaCollection(boundaries?.geojson), [boundaries]);
-  const mapped = useMemo(() => (boundaries ? volumeByDivision(boundaries.divisions, report?.byPlace ?? []) : null), [boundaries, report]);
-  const unplaced = (count: number): string => (count > 0 ? ` ${t('dashboard.unplaced', { count })}` : '');
+  const shown = boundaries?.divisions ?? divisions;
+  const volume = useMemo(() => volumeByDivision(shown, report?.byPlace ?? []), [shown, report]);
+  const { shades, scale } = useMemo(() => (measure === 'volume' ? volumeShades(volume.rows)
+    : satisfactionShades(shown, report?.placeSatisfaction ?? [])), [measure, volume, shown, report]);
+  const title = t(measure === 'volume' ? 'dashboard.byDistrict' : 'dashboard.byDistrictSatisfaction', { span });
+  const seriesName = t(measure === 'volume' ? 'dashboard.orders' : 'dashboard.satisfactionRate');
+  const note = ` ${t(measure === 'volume' ? 'dashboard.shadeVolume' : 'dashboard.shadeSatisfaction')}`
+    + (measure === 'volume' && volume.unplaced > 0 ? ` ${t('dashboard.unplaced', { count: volume.unplaced })}` : '');
+  const switcher = (
+    <Segmented<Measure> size="small" aria-label={t('dashboard.measure')} value={measure} onChange={setMeasure}
+      options={[{ value: 'volume', label: t('dashboard.orders') }, { value: 'satisfaction', label: t('dashboard.satisfactionRate') }]} />
+  );
   let body: ReactNode;
-  if (report && report.total > 0 && boundaries && areas && mapped) {
+  if (report && report.total > 0 && boundaries && areas) {
     body = (
       <>
+        {switcher}
         <DistrictMap title={title} mapKey={`boundaries-${boundaries.tenantCode}-${boundaries.setAt}`} areas={areas}
-          rows={mapped.rows} seriesName={t('dashboard.orders')} />
+          rows={shades} scale={scale} missing={t('dashboard.noVerdict')} seriesName={seriesName} />
         <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
-          {t('dashboard.mapNote', { source: boundaries.source })}{unplaced(mapped.unplaced)}
+          {t('dashboard.mapNote', { source: boundaries.source })}{note}
         </Typography.Paragraph>
       </>
     );
-  } else if (report && report.total > 0 && tiles.rows.length > 0) {
+  } else if (report && report.total > 0 && volume.rows.length > 0) {
     body = (
       <>
-        <DistrictTileMap title={title} rows={tiles.rows} seriesName={t('dashboard.orders')} />
+        {switcher}
+        {shades.length > 0 ? <DistrictTileMap title={title} rows={shades} scale={scale} seriesName={seriesName} />
+          : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noVerdicts')} />}
         <Typography.Paragraph type="secondary" style={{ margin: 0, fontSize: 12 }}>
-          {t('dashboard.tileNote')}{unplaced(tiles.unplaced)}
+          {t('dashboard.tileNote')}{note}
           {isAdmin(viewer) && data && !boundaries && <> <a href="#/admin/boundaries">{t('dashboard.uploadBoundaries')}</a></>}
         </Typography.Paragraph>
       </>
