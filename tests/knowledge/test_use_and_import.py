@@ -6,12 +6,14 @@ bulk import reports rejected rows; export."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from typing import Any
 
 from sqlalchemy import text
 
 from hotline.kernel import runtime
+from hotline.kernel.models import utcnow
 from hotline.knowledge import tasks
 from tests.conftest import Api, run_jobs, unique
 from tests.knowledge.helpers import GET, published, search
@@ -59,16 +61,21 @@ async def test_a_direct_answer_from_an_inherited_article_is_recorded_and_counted
     assert refused["recordKnowledgeDirectAnswer"]["errors"][0]["code"] == "invalid_state"
 
 
+def _valid_until(day: dt.date) -> dict[str, str]:
+    """Dates around today's: the expiry reminder compares them with the clock."""
+    return {"effectiveFrom": (day - dt.timedelta(days=60)).isoformat(), "expiresOn": day.isoformat()}
+
+
 async def test_expiring_articles_are_reminded_to_their_owner_once_through_the_outbox(
         api: Api, stub_broker: Any) -> None:
-    tag = unique("到期")
-    article = await published(api, "nj.admin", f"{tag} 临时政策", f"{tag} 年底到期", shareScope="SUBTREE",
-                              effectiveFrom="2026-01-01", expiresOn="2026-11-30")
+    tag, today = unique("到期"), utcnow().date()
+    article = await published(api, "nj.admin", f"{tag} 临时政策", f"{tag} 下周到期", shareScope="SUBTREE",
+                              **_valid_until(today + dt.timedelta(days=8)))
     async with runtime.database().system_transaction() as session:
-        assert await tasks.remind_expiring(session, __import__("datetime").date(2026, 11, 22)) >= 1
+        assert await tasks.remind_expiring(session, today) >= 1
     await run_jobs(stub_broker)
     async with runtime.database().system_transaction() as session:
-        assert await tasks.remind_expiring(session, __import__("datetime").date(2026, 11, 22)) == 0
+        assert await tasks.remind_expiring(session, today) == 0
     notices = await api.gql("{ knowledgeNotices { ... on KnowledgeNoticeList { items { articleId kind } } } }",
                             as_user="nj.admin")
     assert {"articleId": article["id"], "kind": "EXPIRING"} in notices["knowledgeNotices"]["items"]
@@ -138,11 +145,11 @@ MARK_READ = ("mutation($ids: [UUID!]!) { markKnowledgeNoticesRead(noticeIds: $id
 
 
 async def test_notices_marked_read_leave_the_unread_list(api: Api, stub_broker: Any) -> None:
-    tag = unique("已读")
-    article = await published(api, "nj.admin", f"{tag} 临时补贴", f"{tag} 月底到期", shareScope="SUBTREE",
-                              effectiveFrom="2026-01-01", expiresOn="2026-11-28")
+    tag, today = unique("已读"), utcnow().date()
+    article = await published(api, "nj.admin", f"{tag} 临时补贴", f"{tag} 下周到期", shareScope="SUBTREE",
+                              **_valid_until(today + dt.timedelta(days=6)))
     async with runtime.database().system_transaction() as session:
-        await tasks.remind_expiring(session, __import__("datetime").date(2026, 11, 22))
+        await tasks.remind_expiring(session, today)
     await run_jobs(stub_broker)
     unread = (await api.gql(NOTICES, {"u": True}, as_user="nj.admin"))["knowledgeNotices"]["items"]
     notice = next(n for n in unread if n["articleId"] == article["id"])
