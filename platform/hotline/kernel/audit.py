@@ -16,9 +16,10 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hotline.kernel import appends
 from hotline.kernel.context import Actor
 from hotline.kernel.ids import new_id
-from hotline.kernel.models import Base, TenantRow
+from hotline.kernel.models import Base, TenantRow, utcnow
 
 
 class AuditRecord(TenantRow, Base):
@@ -49,12 +50,10 @@ def record(
 ) -> None:
     """Append an audit row to the session; it is written with the change or not at all."""
     object_type, object_id = obj
-    request_id = structlog.contextvars.get_contextvars().get("request_id")
-    session.add(
-        AuditRecord(
-            tenant_id=tenant_id, id=new_id(), actor_user_id=actor.user_id, actor_tenant_id=actor.tenant_id,
-            actor_label=actor.label, action=action, object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            before=before, after=after, request_id=request_id,
-        )
-    )
+    now = utcnow()
+    appends.append(session, AuditRecord, {
+        "tenant_id": tenant_id, "id": new_id(), "created_at": now, "occurred_at": now,
+        "actor_user_id": actor.user_id, "actor_tenant_id": actor.tenant_id, "actor_label": actor.label,
+        "action": action, "object_type": object_type, "object_id": None if object_id is None else str(object_id),
+        "before": before, "after": after, "request_id": structlog.contextvars.get_contextvars().get("request_id"),
+    })

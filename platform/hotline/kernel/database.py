@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from hotline.kernel.appends import AppendingSession
 from hotline.kernel.scope import TenantScope, apply_scope
 from hotline.kernel.settings import DatabaseSettings
 
@@ -50,8 +51,10 @@ class Database:
         )
 
     def __post_init__(self) -> None:
-        self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False)
-        self._system_sessions = async_sessionmaker(self.system_engine, expire_on_commit=False)
+        self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False,
+                                                sync_session_class=AppendingSession)
+        self._system_sessions = async_sessionmaker(self.system_engine, expire_on_commit=False,
+                                                   sync_session_class=AppendingSession)
 
     @asynccontextmanager
     async def transaction(self, scope: TenantScope) -> AsyncIterator[AsyncSession]:

@@ -15,8 +15,9 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hotline.kernel import appends
 from hotline.kernel.ids import new_id
-from hotline.kernel.models import Base, TenantRow
+from hotline.kernel.models import Base, TenantRow, utcnow
 
 
 class OutboxMessage(TenantRow, Base):
@@ -44,5 +45,7 @@ class OutboxDone(Base):
 def enqueue(session: AsyncSession, tenant_id: uuid.UUID, actor_name: str, payload: dict[str, Any]) -> uuid.UUID:
     """Add an outbox row for `actor_name`; it is published only if the transaction commits."""
     message_id = new_id()
-    session.add(OutboxMessage(tenant_id=tenant_id, id=message_id, actor_name=actor_name, payload=payload))
+    appends.append(session, OutboxMessage, {"tenant_id": tenant_id, "id": message_id, "created_at": utcnow(),
+                                            "actor_name": actor_name, "payload": payload, "published_at": None,
+                                            "attempts": 0})
     return message_id

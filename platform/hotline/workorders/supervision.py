@@ -32,10 +32,10 @@ from hotline.kernel.errors import DomainError, Validator, forbidden, not_found
 from hotline.kernel.ids import new_id
 from hotline.kernel.models import utcnow
 from hotline.kernel.scope import TenantScope
-from hotline.workorders import access
+from hotline.workorders import access, workflow
 from hotline.workorders import repository as repo
 from hotline.workorders import supervision_repository as srepo
-from hotline.workorders.models import Assignment, WorkOrder, WorkOrderEvent
+from hotline.workorders.models import Assignment, WorkOrder
 from hotline.workorders.supervision_models import (
     LEVEL_NAMES,
     LIVE_STATES,
@@ -130,10 +130,8 @@ def trace(session: AsyncSession, actor: Actor, order: WorkOrder, notice: Supervi
                               "reason": notice.reason, "state": notice.state, **(extra or {})}
     if notice.deadline_kind:
         detail["deadline"] = notice.deadline_kind
-    session.add(WorkOrderEvent(
-        tenant_id=order.tenant_id, id=new_id(), order_id=order.id, assignment_id=notice.assignment_id,
-        unit_id=notice.unit_id, action=action, actor_user_id=actor.user_id, actor_label=actor.label,
-        from_state=order.state, to_state=order.state, note=note, detail=detail))
+    workflow.append_event(session, actor, order, action, assignment_id=notice.assignment_id, unit_id=notice.unit_id,
+                          before=order.state, after=order.state, note=note, detail=detail)
     audit.record(session, order.tenant_id, actor, f"supervision.{action}", ("supervision_notice", notice.id),
                  before={"state": before} if before else None,
                  after={"number": order.number, **detail, **({"note": note} if note else {})})

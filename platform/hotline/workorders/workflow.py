@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.kernel import audit
+from hotline.kernel import appends, audit
 from hotline.kernel.context import Actor, Role
 from hotline.kernel.errors import DomainError, forbidden
 from hotline.kernel.ids import new_id
@@ -140,15 +140,23 @@ def record_event(
 ) -> None:
     """Append the timeline event and the audit record of one step (also steps without a state change)."""
     extra = dict(detail or {})
-    session.add(WorkOrderEvent(
-        tenant_id=order.tenant_id, id=new_id(), order_id=order.id,
-        assignment_id=assignment.id if assignment else None, unit_id=assignment.unit_id if assignment else None,
-        action=action, actor_user_id=actor.user_id, actor_label=actor.label, from_state=before, to_state=after,
-        note=note, detail=extra,
-    ))
+    append_event(session, actor, order, action, assignment_id=assignment.id if assignment else None,
+                 unit_id=assignment.unit_id if assignment else None, before=before, after=after, note=note,
+                 detail=extra)
     obj: tuple[str, uuid.UUID] = ("work_order_assignment", assignment.id) if assignment else ("work_order", order.id)
     audit_after: dict[str, Any] = {"number": order.number, "state": after, **extra}
     if note:
         audit_after["note"] = note
     audit.record(session, order.tenant_id, actor, f"work_order.{action}", obj,
                  before={"state": before} if before else None, after=audit_after)
+
+
+def append_event(session: AsyncSession, actor: Actor, order: WorkOrder, action: str, *,
+                 assignment_id: uuid.UUID | None, unit_id: uuid.UUID | None, before: str | None,
+                 after: str | None, note: str | None, detail: dict[str, Any]) -> None:
+    """The timeline row of one step (written with the session's next flush, see kernel/appends.py)."""
+    appends.append(session, WorkOrderEvent, {
+        "tenant_id": order.tenant_id, "id": new_id(), "created_at": utcnow(), "order_id": order.id,
+        "assignment_id": assignment_id, "unit_id": unit_id, "action": action, "actor_user_id": actor.user_id,
+        "actor_label": actor.label, "from_state": before, "to_state": after, "note": note, "detail": detail,
+    })

@@ -1,0 +1,83 @@
+"""Audit records and outbox messages are appended rows, written by the session's flush: they follow the
+transaction exactly as the ORM's own rows do — kept when it commits, gone with a savepoint that rolls
+back, visible to a query in the same transaction, invisible to another tenant."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from hotline.kernel import audit, outbox, runtime
+from hotline.kernel.context import Actor
+from hotline.kernel.scope import TenantScope
+from tests.conftest import Api, unique
+
+ACTOR = Actor.system("appends test")
+
+
+def tenant_id(owner_engine: Any, code: str) -> uuid.UUID:
+    with owner_engine.connect() as conn:
+        conn.execute(text("SET ROLE hotline_system"))
+        found: uuid.UUID = conn.execute(text("SELECT tenant_id FROM tenants WHERE code = :c"), {"c": code}).scalar_one()
+        return found
+
+
+def audited(owner_engine: Any, action: str) -> list[str | None]:
+    with owner_engine.connect() as conn:
+        return list(conn.execute(text("SELECT object_id FROM audit_log WHERE action = :a ORDER BY id"),
+                                 {"a": action}).scalars())
+
+
+async def test_rows_appended_alone_are_written_at_commit_and_seen_by_a_query_before_it(
+        api: Api, owner_engine: Any) -> None:
+    nanjing, action = tenant_id(owner_engine, "320100"), unique("test.alone")
+    async with runtime.database().transaction(TenantScope.single(nanjing)) as session:
+        audit.record(session, nanjing, ACTOR, action, ("thing", "a"))
+        message = outbox.enqueue(session, nanjing, "test.nothing", {"action": action})
+        # no ORM object is pending, yet a query in the same transaction sees both rows (autoflush)
+        assert (await session.execute(text("SELECT count(*) FROM audit_log WHERE action = :a"), {"a": action})
+                ).scalar_one() == 1
+        assert (await session.execute(text("SELECT count(*) FROM outbox WHERE id = :i"), {"i": message})
+                ).scalar_one() == 1
+        audit.record(session, nanjing, ACTOR, action, ("thing", "b"))  # queued after the last flush
+    assert audited(owner_engine, action) == ["a", "b"]
+
+
+async def test_a_savepoint_that_rolls_back_takes_its_appended_rows_with_it(api: Api, owner_engine: Any) -> None:
+    nanjing, action = tenant_id(owner_engine, "320100"), unique("test.savepoint")
+    async with runtime.database().transaction(TenantScope.single(nanjing)) as session:
+        audit.record(session, nanjing, ACTOR, action, ("thing", "before"))
+        with pytest.raises(RuntimeError):
+            async with session.begin_nested():
+                audit.record(session, nanjing, ACTOR, action, ("thing", "flushed inside"))
+                await session.flush()
+                audit.record(session, nanjing, ACTOR, action, ("thing", "queued inside"))
+                raise RuntimeError("the step fails")
+        async with session.begin_nested():
+            audit.record(session, nanjing, ACTOR, action, ("thing", "kept inside"))
+        audit.record(session, nanjing, ACTOR, action, ("thing", "after"))
+    assert audited(owner_engine, action) == ["before", "kept inside", "after"]
+
+
+async def test_a_transaction_that_rolls_back_writes_nothing_and_leaves_nothing_queued(
+        api: Api, owner_engine: Any) -> None:
+    nanjing, action = tenant_id(owner_engine, "320100"), unique("test.rollback")
+    with pytest.raises(RuntimeError):
+        async with runtime.database().transaction(TenantScope.single(nanjing)) as session:
+            audit.record(session, nanjing, ACTOR, action, ("thing", "lost"))
+            raise RuntimeError("the request fails")
+    assert "hotline.appends" not in session.info
+    assert audited(owner_engine, action) == []
+
+
+async def test_a_row_for_another_tenant_fails_the_whole_transaction(api: Api, owner_engine: Any) -> None:
+    nanjing, suzhou = tenant_id(owner_engine, "320100"), tenant_id(owner_engine, "320500")
+    action = unique("test.other_tenant")
+    with pytest.raises(Exception, match="row-level security"):
+        async with runtime.database().transaction(TenantScope.single(nanjing)) as session:
+            audit.record(session, nanjing, ACTOR, action, ("thing", "mine"))
+            audit.record(session, suzhou, ACTOR, action, ("thing", "theirs"))
+    assert audited(owner_engine, action) == []
