@@ -15,10 +15,12 @@ They follow the transaction exactly as ORM objects would:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, event, insert
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON, Table, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -36,17 +38,41 @@ def append(session: AsyncSession | Session, model: type[Base], values: dict[str,
     session.info.setdefault(_KEY, []).append((table, values))
 
 
-def statement(rows: Rows) -> Insert:
-    """One INSERT for all `rows`: the last table's insert carries the others as CTEs (PostgreSQL runs
-    every data-modifying CTE to completion whether or not the statement reads it)."""
+def statement(rows: Rows) -> tuple[str, tuple[Any, ...]]:
+    """One INSERT for all `rows` and its parameters: the last table's insert carries the others as CTEs
+    (PostgreSQL runs every data-modifying CTE to completion whether or not the statement reads it)."""
     tables: dict[Table, list[dict[str, Any]]] = {}
     for table, values in rows:
         tables.setdefault(table, []).append(values)
-    inserts = [insert(table).values(values) for table, values in tables.items()]
-    main = inserts[-1]
-    for i, other in enumerate(inserts[:-1]):
-        main = main.add_cte(other.cte(f"append_{i}"))
-    return main
+    shape: list[tuple[str, tuple[str, ...], int]] = []
+    params: list[Any] = []
+    for table, table_rows in tables.items():
+        columns = tuple(table_rows[0])
+        shape.append((table.name, columns, len(table_rows)))
+        json = _json_columns(table)
+        for values in table_rows:
+            if tuple(values) != columns:
+                raise ValueError(f"rows appended to {table.name} must name the same columns in the same order")
+            params.extend(Jsonb(v) if c in json and v is not None else v for c, v in values.items())
+    return _sql(tuple(shape)), tuple(params)
+
+
+@functools.cache
+def _json_columns(table: Table) -> frozenset[str]:
+    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+
+
+@functools.lru_cache(maxsize=256)
+def _sql(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> str:
+    """The statement's text for so many rows of each table. Written here rather than compiled by
+    SQLAlchemy each time: a multi-row insert's compilation cost more than the insert; the text repeats, so
+    psycopg prepares it on the server after a few uses."""
+    inserts = []
+    for table, columns, count in shape:
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        inserts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * count)}")
+    ctes = [f"append_{i} AS ({sql})" for i, sql in enumerate(inserts[:-1])]
+    return (f"WITH {', '.join(ctes)} " if ctes else "") + inserts[-1]
 
 
 class AppendingSession(Session):
@@ -56,7 +82,7 @@ class AppendingSession(Session):
         super().flush(objects)
         rows: Rows | None = self.info.pop(_KEY, None)
         if rows:
-            self.connection().execute(statement(rows))
+            self.connection().exec_driver_sql(*statement(rows))
 
 
 @event.listens_for(AppendingSession, "before_commit")
