@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from hotline.kernel import audit, outbox, runtime
+from hotline.kernel import appends, audit, outbox, runtime
 from hotline.kernel.context import Actor
+from hotline.kernel.ids import new_id
 from hotline.kernel.scope import TenantScope
+from hotline.tenancy.models import Unit
 from tests.conftest import Api, unique
 
 ACTOR = Actor.system("appends test")
@@ -84,3 +86,23 @@ async def test_a_row_for_another_tenant_fails_the_whole_transaction(api: Api, ow
             audit.record(session, nanjing, ACTOR, action, ("thing", "mine"))
             audit.record(session, suzhou, ACTOR, action, ("thing", "theirs"))
     assert audited(owner_engine, action) == []
+
+
+async def test_a_new_object_written_with_the_appended_rows_is_then_tracked_like_a_loaded_one(
+        api: Api, owner_engine: Any) -> None:
+    nanjing, code = tenant_id(owner_engine, "320100"), unique("U")
+    with pytest.raises(RuntimeError):
+        async with runtime.database().transaction(TenantScope.single(nanjing)) as session:
+            parent = Unit(tenant_id=nanjing, id=new_id(), code=code, name="测试街道", kind="street")
+            appends.insert_new(session, parent)
+            assert parent.active is True  # the column's default, filled in at once
+            audit.record(session, nanjing, ACTOR, "unit.created", ("unit", parent.id))
+            # an ORM row pointing at it, and a change to it, in the same flush: the new row goes first
+            session.add(Unit(tenant_id=nanjing, id=new_id(), parent_id=parent.id, code=f"{code}-1", name="社区",
+                             kind="street"))
+            parent.name = "测试街道（改）"
+            rows = (await session.execute(text(
+                "SELECT u.code, u.name, u.active, (SELECT count(*) FROM audit_log a WHERE a.object_id = u.id::text)"
+                " FROM units u WHERE u.code LIKE :c ORDER BY u.code"), {"c": f"{code}%"})).all()
+            assert [tuple(r) for r in rows] == [(code, "测试街道（改）", True, 1), (f"{code}-1", "社区", True, 0)]
+            raise RuntimeError("leave the demo units as they were")

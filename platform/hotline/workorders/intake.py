@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.kernel import audit, config_cache, outbox
+from hotline.kernel import appends, audit, config_cache, outbox
 from hotline.kernel.acting import Acting
 from hotline.kernel.context import Actor, Role
 from hotline.kernel.errors import DomainError, Validator, forbidden
@@ -187,7 +187,7 @@ async def intake(session: AsyncSession, tenant: Tenant, actor: Actor, data: NewW
         order.caller_phone_hash = pii.lookup_hash(phone)
         order.caller_phone_masked = pii.mask(phone)
     await deadlines.at_intake(session, TenantScope.single(tenant.tenant_id), order)
-    session.add(order)
+    appends.insert_new(session, order)  # with its event, audit and outbox rows: one statement
     workflow.record_event(session, actor, order, "create", after=OrderState.PENDING_DISPATCH,
                           detail={"channel": data.channel, "request_type": data.request_type,
                                   "category_code": data.category_code})
