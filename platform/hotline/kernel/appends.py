@@ -15,12 +15,14 @@ They follow the transaction exactly as ORM objects would:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from psycopg.types.json import Jsonb
-from sqlalchemy import JSON, ColumnDefault, Table, event, inspect
+from sqlalchemy import ColumnDefault, Table, event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
@@ -60,39 +62,45 @@ def insert_new(session: AsyncSession | Session, obj: Base) -> None:
     session.info.setdefault(_NEW, []).append((mapper.local_table, values))
 
 
-def statement(rows: Rows) -> tuple[str, tuple[Any, ...]]:
-    """One INSERT for all `rows` and its parameters: the last table's insert carries the others as CTEs
-    (PostgreSQL runs every data-modifying CTE to completion whether or not the statement reads it)."""
+def statement(rows: Rows) -> tuple[str, tuple[str, ...]]:
+    """One INSERT for all `rows` and its parameters: each table's rows travel as one JSON array, unpacked
+    by `jsonb_populate_recordset`; the last table's insert carries the others as CTEs (PostgreSQL runs
+    every data-modifying CTE to completion whether or not the statement reads it).
+
+    Why JSON: a statement of a few short parameters keeps its text whatever the number of rows, so it is
+    parsed and planned once per connection (psycopg prepares it), and binding one text per table costs
+    less than binding some seventy values one by one."""
     tables: dict[Table, list[dict[str, Any]]] = {}
     for table, values in rows:
         tables.setdefault(table, []).append(values)
-    shape: list[tuple[str, tuple[str, ...], int]] = []
-    params: list[Any] = []
+    shape: list[tuple[str, tuple[str, ...]]] = []
+    params: list[str] = []
     for table, table_rows in tables.items():
         columns = tuple(table_rows[0])
-        shape.append((table.name, columns, len(table_rows)))
-        json = _json_columns(table)
-        for values in table_rows:
-            if tuple(values) != columns:
-                raise ValueError(f"rows appended to {table.name} must name the same columns in the same order")
-            params.extend(Jsonb(v) if c in json and v is not None else v for c, v in values.items())
+        if any(tuple(values) != columns for values in table_rows):
+            raise ValueError(f"rows appended to {table.name} must name the same columns in the same order")
+        shape.append((table.name, columns))
+        params.append(json.dumps(table_rows, ensure_ascii=False, default=_json_value))
     return _sql(tuple(shape)), tuple(params)
 
 
-@functools.cache
-def _json_columns(table: Table) -> frozenset[str]:
-    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+def _json_value(value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()  # bytea's text form
+    raise TypeError(f"cannot append a value of type {type(value).__name__}")
 
 
 @functools.lru_cache(maxsize=256)
-def _sql(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> str:
-    """The statement's text for so many rows of each table. Written here rather than compiled by
-    SQLAlchemy each time: a multi-row insert's compilation cost more than the insert; the text repeats, so
-    psycopg prepares it on the server after a few uses."""
+def _sql(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     inserts = []
-    for table, columns, count in shape:
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        inserts.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * count)}")
+    for table, columns in shape:
+        names = ", ".join(columns)
+        inserts.append(f"INSERT INTO {table} ({names}) SELECT {names} "
+                       f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)")
     ctes = [f"append_{i} AS ({sql})" for i, sql in enumerate(inserts[:-1])]
     return (f"WITH {', '.join(ctes)} " if ctes else "") + inserts[-1]
 
