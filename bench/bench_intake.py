@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.server import bench_server
+from bench.server import bench_server, cpu_seconds
 from hotline.kernel import runtime
 from hotline.kernel.settings import PROJECT_ROOT
 from hotline.tenancy import catalogue
@@ -66,7 +66,7 @@ async def main(owner_url: str) -> None:
         tenant_id, user_id = (await session.execute(text(
             "SELECT u.tenant_id, u.id FROM users u WHERE u.login = 'nj.agent'"))).one()
     await runtime.close_database()
-    async with bench_server(owner_url, CLIENTS) as http:
+    async with bench_server(owner_url, CLIENTS) as (http, server):
         login = await http.post("/graphql", json={"query": 'mutation { login(login:"nj.agent", password:'
                                                            '"lianxin-demo") { ... on LoginSuccess { token } } }'})
         headers = {"authorization": f"Bearer {login.json()['data']['login']['token']}"}
@@ -89,11 +89,19 @@ async def main(owner_url: str) -> None:
         report("warm-up (GraphQL)", *await load(graphql, REQUESTS // ROUNDS))
         # The two sides alternate in rounds, so a change of load on the machine falls on both alike.
         totals: dict[str, tuple[float, list[float]]] = {"raw": (0.0, []), "graphql": (0.0, [])}
+        cpu = {"raw": [0.0, 0.0], "graphql": [0.0, 0.0]}  # the server's, the machine's
         for _ in range(ROUNDS):
             for side, once in (("raw", raw), ("graphql", graphql)):
+                before = cpu_seconds(server), cpu_seconds()
                 seconds, latencies = await load(once, REQUESTS // ROUNDS)
+                cpu[side][0] += cpu_seconds(server) - before[0]
+                cpu[side][1] += cpu_seconds() - before[1]
                 totals[side] = (totals[side][0] + seconds, totals[side][1] + latencies)
         baseline = report("baseline: raw psycopg inserts", *totals["raw"])
         ours = report("GraphQL createWorkOrder", *totals["graphql"])
+        for side, label in (("raw", "baseline"), ("graphql", "GraphQL")):
+            count = len(totals[side][1])
+            print(f"   CPU per request, {label:<8}  server {cpu[side][0] / count * 1000:5.2f} ms   whole machine "
+                  f"(client, server, PostgreSQL) {cpu[side][1] / count * 1000:5.2f} ms", flush=True)
         print(f"   ratio GraphQL / baseline: {ours / baseline:.2f}  (goal ≥ 0.70; {ROUNDS} alternating rounds of "
               f"{REQUESTS // ROUNDS} each)", flush=True)

@@ -63,7 +63,7 @@ async def main(owner_url: str) -> None:
             category = (await session.execute(text(
                 "SELECT code FROM categories WHERE level = 3 ORDER BY code LIMIT 1"))).scalar_one()
     await runtime.close_database()
-    async with bench_server(owner_url, CLIENTS) as http:
+    async with bench_server(owner_url, CLIENTS) as (http, _):
         tokens = await sign_in(http)
         await replay(http, tokens, category)
 

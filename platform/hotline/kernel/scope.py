@@ -58,8 +58,10 @@ async def apply_scope(session: AsyncSession, scope: TenantScope) -> None:
     Goes through the plpgsql helper so the ids travel as a bound parameter; Citus forwards
     `SET LOCAL` to its workers, which it would not do for a bare `set_config()`.
     """
-    connection = await session.connection()  # the driver's own statement: it opens every transaction
-    await connection.exec_driver_sql(
+    from hotline.kernel.database import driver_connection  # (database imports this module)
+
+    connection = await driver_connection(session)  # the driver's own statement: it opens every transaction
+    await connection.execute(
         "SELECT hotline_set_scope(%(ids)s::uuid[], %(ancestors)s::uuid[], %(alliances)s::text[])",
         _scope_parameters(scope))
 

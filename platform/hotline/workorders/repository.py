@@ -12,6 +12,7 @@ from sqlalchemy import ARRAY, ColumnElement, Text, and_, bindparam, case, exists
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.kernel import config_cache
+from hotline.kernel.database import driver_connection
 from hotline.kernel.scope import TenantScope
 from hotline.tenancy.models import Unit
 from hotline.workorders.handling_repository import pending_request_where
@@ -61,12 +62,14 @@ async def categories_under(session: AsyncSession, parent_code: str | None) -> Se
 
 async def next_number(session: AsyncSession, tenant_id: uuid.UUID, day: dt.date) -> int:
     """The next sequence of the tenant's day; the row lock serialises concurrent intakes of one tenant."""
-    connection = await session.connection()  # the driver's statement: intake runs it on every order
-    result = await connection.exec_driver_sql(
+    connection = await driver_connection(session)  # the driver's statement: intake runs it on every order
+    cursor = await connection.execute(
         "INSERT INTO work_order_counters (tenant_id, day, last_value) VALUES (%(t)s, %(d)s, 1) "
         "ON CONFLICT (tenant_id, day) DO UPDATE SET last_value = work_order_counters.last_value + 1 "
         "RETURNING last_value", {"t": tenant_id, "d": day})
-    return int(result.scalar_one())
+    row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 async def settings_of(session: AsyncSession, scope: TenantScope, tenant_id: uuid.UUID) -> WorkOrderSettings | None:
