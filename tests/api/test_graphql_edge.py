@@ -42,6 +42,13 @@ async def test_too_many_aliases_are_refused(api: Api) -> None:
     assert "aliases" in body["errors"][0]["message"].lower()
 
 
+async def test_documents_with_too_many_tokens_are_refused_before_parsing_ends(api: Api) -> None:
+    body = await api.raw("{ " + "__typename " * 5000 + "}")
+    assert body.get("data") is None
+    assert "tokens" in body["errors"][0]["message"], body["errors"]
+    assert (await api.raw("{ " + "__typename " * 100 + "}"))["data"] == {"__typename": "Query"}
+
+
 async def test_unexpected_errors_are_masked(api: Api) -> None:
     body = await api.raw('mutation { revokeRole(grantId: "not-a-uuid") { __typename } }', as_user="nj.admin")
     assert body["errors"] and "Traceback" not in str(body)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql import GraphQLError, parse
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.exceptions import StrawberryGraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 
 from hotline.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from hotline.api.errors import SoleMutation
@@ -53,18 +46,44 @@ def _unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, StrawberryGraphQLError)
 
 
+_parse = functools.lru_cache(maxsize=256)(parse)
+_validate = functools.lru_cache(maxsize=256)(validate_document)
+
+
+class OperationLimits(SchemaExtension):
+    """The token limit, our validation rules, and the parse and validation caches, in one extension (what
+    Strawberry's MaxTokensLimiter, AddValidationRules, ParserCache and ValidationCache do apart): every
+    extension costs its hooks on every request, and intake counts them."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int) -> None:
+        self.rules, self.max_tokens = rules, max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        context.validation_rules = context.validation_rules + self.rules
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        # keyed by the rule classes too: the same classes are added to every request
+        context.pre_execution_errors = _validate(context.schema._schema, context.graphql_document,
+                                                 context.validation_rules)
+        yield
+
+
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
-    # The validation cache is keyed by the rule classes, so build them once and add the same classes to
-    # every request; the extension instances themselves stay fresh per request.
-    rules = [*QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules]
+    rules = (*QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules)
     if not settings.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+        rules = (*rules, NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: OperationLimits(rules, settings.max_tokens),
         lambda: MaskErrors(should_mask_error=_unexpected),
         SoleMutation,
     ]
