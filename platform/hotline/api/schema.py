@@ -53,7 +53,7 @@ _validate = functools.lru_cache(maxsize=256)(validate_document)
 class OperationLimits(SchemaExtension):
     """The token limit, our validation rules, and the parse and validation caches, in one extension (what
     Strawberry's MaxTokensLimiter, AddValidationRules, ParserCache and ValidationCache do apart): every
-    extension costs its hooks on every request, and intake counts them."""
+    extension costs its hooks on every request (measured on intake, docs/workorders.md)."""
 
     def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int) -> None:
         self.rules, self.max_tokens = rules, max_tokens
@@ -71,7 +71,8 @@ class OperationLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        # keyed by the rule classes too: the same classes are added to every request
+        # keyed by the rule classes too: the same classes are added to every request. `_schema` (the
+        # graphql-core schema) is what Strawberry's own ValidationCache passes.
         context.pre_execution_errors = _validate(context.schema._schema, context.graphql_document,
                                                  context.validation_rules)
         yield

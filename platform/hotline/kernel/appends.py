@@ -51,9 +51,8 @@ def insert_new(session: AsyncSession | Session, obj: Base) -> None:
     for attr in mapper.column_attrs:
         if attr.key not in obj.__dict__:
             default = attr.columns[0].default
-            if default is None or not isinstance(default, ColumnDefault):
-                value = None
-            else:
+            value = None
+            if isinstance(default, ColumnDefault):
                 value = default.arg(None) if default.is_callable else default.arg
             setattr(obj, attr.key, value)
         values[attr.columns[0].name] = getattr(obj, attr.key)
